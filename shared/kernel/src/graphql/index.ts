@@ -1,0 +1,3 @@
+export * from './context';
+export * from './builder';
+export * from './app';
