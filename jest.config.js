@@ -18,9 +18,7 @@ function project(dir) {
 
 const dirs = [
   ...['shared', 'subgraphs'].flatMap((top) =>
-    fs.existsSync(path.join(__dirname, top))
-      ? fs.readdirSync(path.join(__dirname, top)).map((d) => path.join(__dirname, top, d))
-      : [],
+    fs.existsSync(path.join(__dirname, top)) ? fs.readdirSync(path.join(__dirname, top)).map((d) => path.join(__dirname, top, d)) : [],
   ),
   path.join(__dirname, 'supergraph'),
   path.join(__dirname, 'cli'),

@@ -12,7 +12,13 @@ function offlineEnv() {
   const placeholder = path.join(os.tmpdir(), 'ecomify-no-query-engine.so.node');
   if (!fs.existsSync(placeholder)) fs.writeFileSync(placeholder, '');
   const bin = path.join(__dirname, '..', 'node_modules', '.bin');
-  return { ...process.env, PATH: bin + path.delimiter + (process.env.PATH ?? ''), PRISMA_QUERY_ENGINE_LIBRARY: placeholder, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+  return {
+    ...process.env,
+    PATH: bin + path.delimiter + (process.env.PATH ?? ''),
+    PRISMA_QUERY_ENGINE_LIBRARY: placeholder,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
 }
 
 module.exports = { offlineEnv };

@@ -65,7 +65,11 @@ export async function migrationStatus(url: string, migrationsDir: string): Promi
   return withClient(url, async (c) => {
     const { rows: exists } = await c.query(`SELECT to_regclass('"_prisma_migrations"') AS t`);
     const rows: { migration_name: string; checksum: string; finished_at: Date | null }[] = exists[0].t
-      ? (await c.query('SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL')).rows
+      ? (
+          await c.query(
+            'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL',
+          )
+        ).rows
       : [];
     const byName = new Map(rows.map((r) => [r.migration_name, r]));
     const applied: MigrationInfo[] = [];
@@ -118,7 +122,9 @@ export async function applyMigrations(
         } catch (err) {
           await c.query('ROLLBACK').catch(() => undefined);
           const e = err as Error;
-          throw new Error(`Migration ${m.name} failed and was rolled back: ${e.message}. Fix the SQL in ${path.join(migrationsDir, m.name, 'migration.sql')} and run the migration again.`);
+          throw new Error(
+            `Migration ${m.name} failed and was rolled back: ${e.message}. Fix the SQL in ${path.join(migrationsDir, m.name, 'migration.sql')} and run the migration again.`,
+          );
         }
       }
       return { applied, database: new URL(url).pathname.slice(1), created };

@@ -47,10 +47,7 @@ export class ValidationError extends DomainError {
     this.fieldErrors = fieldErrors;
   }
   /** Builds a ValidationError from zod issues, prefixing paths with `root` (e.g. ['input']). */
-  static fromZod(
-    issues: { path: (string | number)[]; message: string }[],
-    root: string[] = ['input'],
-  ): ValidationError {
+  static fromZod(issues: { path: (string | number)[]; message: string }[], root: string[] = ['input']): ValidationError {
     const fieldErrors = issues.map((i) => ({ path: [...root, ...i.path.map(String)], message: i.message }));
     const summary = fieldErrors.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ');
     return new ValidationError(`Invalid input. ${summary}`, fieldErrors);
@@ -86,7 +83,10 @@ export class RateLimitedError extends DomainError {
 
 /** Not signed in, or credentials not accepted. Surfaces as a top-level GraphQL error with code UNAUTHENTICATED. */
 export class UnauthenticatedError extends DomainError {
-  constructor(message = 'Authentication required: send a valid access token as `Authorization: Bearer <token>`.', opts: { reason?: string } = {}) {
+  constructor(
+    message = 'Authentication required: send a valid access token as `Authorization: Bearer <token>`.',
+    opts: { reason?: string } = {},
+  ) {
     super(ErrorCode.UNAUTHENTICATED, message, opts);
   }
 }
@@ -130,7 +130,14 @@ export function maskError(error: unknown, requestId?: string): GraphQLError {
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code as string | undefined;
     // Parse/validation errors from graphql-js have no originalError and are safe to show.
-    if (!error.originalError && (!code || ERROR_CODES.includes(code as ErrorCode) || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT')) {
+    if (
+      !error.originalError &&
+      (!code ||
+        ERROR_CODES.includes(code as ErrorCode) ||
+        code === 'GRAPHQL_VALIDATION_FAILED' ||
+        code === 'GRAPHQL_PARSE_FAILED' ||
+        code === 'BAD_USER_INPUT')
+    ) {
       return error;
     }
     if (code && ERROR_CODES.includes(code as ErrorCode) && error.originalError instanceof GraphQLError) {

@@ -37,7 +37,8 @@ const SUBJECT = /^ecomify\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
 
 /** Declares a versioned event contract; the subject must follow `ecomify.<domain>.<entity>.<action>` in kebab-case. */
 export function defineEvent<T>(def: EventContract<T>): EventContract<T> {
-  if (!SUBJECT.test(def.subject)) throw new Error(`Event subject "${def.subject}" must look like ecomify.<domain>.<entity-kebab>.<past-tense-verb>`);
+  if (!SUBJECT.test(def.subject))
+    throw new Error(`Event subject "${def.subject}" must look like ecomify.<domain>.<entity-kebab>.<past-tense-verb>`);
   return def;
 }
 

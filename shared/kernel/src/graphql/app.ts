@@ -113,7 +113,8 @@ export function createSubgraphApp<Ctx extends BaseContext>(opts: SubgraphAppOpti
       let principal = null;
       const token = bearerToken(request.headers.get('authorization'));
       if (token) {
-        if (!opts.verifier) throw toGraphQLError(new DomainError('UNAVAILABLE', 'This service cannot verify tokens (JWKS_URL not configured).'));
+        if (!opts.verifier)
+          throw toGraphQLError(new DomainError('UNAVAILABLE', 'This service cannot verify tokens (JWKS_URL not configured).'));
         try {
           principal = await opts.verifier.verify(token);
         } catch (err) {
@@ -123,7 +124,11 @@ export function createSubgraphApp<Ctx extends BaseContext>(opts: SubgraphAppOpti
       }
       const rawStore = request.headers.get('x-store-id');
       if (rawStore && !STORE_ID.test(rawStore)) {
-        throw toGraphQLError(new ValidationError('The x-store-id header is not a valid store id.', [{ path: ['headers', 'x-store-id'], message: 'must be a store id' }]));
+        throw toGraphQLError(
+          new ValidationError('The x-store-id header is not a valid store id.', [
+            { path: ['headers', 'x-store-id'], message: 'must be a store id' },
+          ]),
+        );
       }
       const base: BaseContext = {
         requestId,
@@ -152,7 +157,10 @@ export function createSubgraphApp<Ctx extends BaseContext>(opts: SubgraphAppOpti
           httpRequests.inc({ route, status: String(res.statusCode) });
           httpDuration.observe({ route }, seconds);
           if (route === '/graphql') {
-            opts.logger.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), requestId: req.headers['x-request-id'] }, 'request');
+            opts.logger.debug(
+              { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), requestId: req.headers['x-request-id'] },
+              'request',
+            );
           }
         });
         yoga(req, res);

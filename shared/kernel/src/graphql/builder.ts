@@ -74,7 +74,8 @@ function parseJsonLiteral(ast: ValueNode): unknown {
 
 function parseDateTime(v: unknown): Date {
   const d = new Date(String(v));
-  if (Number.isNaN(d.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 date-time string.', { extensions: { code: 'INVALID_INPUT' } });
+  if (Number.isNaN(d.getTime()))
+    throw new GraphQLError('DateTime must be an ISO-8601 date-time string.', { extensions: { code: 'INVALID_INPUT' } });
   return d;
 }
 
@@ -101,7 +102,8 @@ export const DecimalScalar: GraphQLScalarType = new GraphQLScalarType({
   serialize: (v) => String(v),
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING && ast.kind !== Kind.INT && ast.kind !== Kind.FLOAT) throw new GraphQLError('Decimal must be a string.', { extensions: { code: 'INVALID_INPUT' } });
+    if (ast.kind !== Kind.STRING && ast.kind !== Kind.INT && ast.kind !== Kind.FLOAT)
+      throw new GraphQLError('Decimal must be a string.', { extensions: { code: 'INVALID_INPUT' } });
     return parseDecimal(ast.value);
   },
 });
@@ -181,24 +183,37 @@ export function createSubgraphBuilder<PrismaTypes extends object, Ctx extends Ba
     }),
   } as never);
 
-  const errorObject = <T extends DomainError>(cls: new (...args: never[]) => T, name: string, description: string, extra?: (t: never) => object) =>
-    builder.objectType(cls as never, {
-      name,
-      description,
-      interfaces: [ErrorInterface],
-      isTypeOf: (value: unknown) => value instanceof cls,
-      shareable: true,
-      fields: (t: never) => ({ ...(extra ? extra(t) : {}) }),
-    } as never);
+  const errorObject = <T extends DomainError>(
+    cls: new (...args: never[]) => T,
+    name: string,
+    description: string,
+    extra?: (t: never) => object,
+  ) =>
+    builder.objectType(
+      cls as never,
+      {
+        name,
+        description,
+        interfaces: [ErrorInterface],
+        isTypeOf: (value: unknown) => value instanceof cls,
+        shareable: true,
+        fields: (t: never) => ({ ...(extra ? extra(t) : {}) }),
+      } as never,
+    );
 
   errorObject(ValidationError, 'ValidationError', 'Input was invalid; `fieldErrors` lists each offending field.', (t: any) => ({
     fieldErrors: t.field({ type: [FieldErrorRef], resolve: (e: ValidationError) => e.fieldErrors }),
   }));
   errorObject(NotFoundError, 'NotFoundError', 'The requested record does not exist.');
   errorObject(ConflictError, 'ConflictError', 'The change conflicts with existing data (e.g. a value that must be unique).');
-  errorObject(RuleViolationError, 'RuleViolationError', 'A business rule refused the change (e.g. an invalid state transition).', (t: any) => ({
-    reason: t.string({ nullable: true, resolve: (e: RuleViolationError) => e.reason ?? null }),
-  }));
+  errorObject(
+    RuleViolationError,
+    'RuleViolationError',
+    'A business rule refused the change (e.g. an invalid state transition).',
+    (t: any) => ({
+      reason: t.string({ nullable: true, resolve: (e: RuleViolationError) => e.reason ?? null }),
+    }),
+  );
   errorObject(RateLimitedError, 'RateLimitedError', 'Too many attempts; retry after `retryAfterSeconds`.', (t: any) => ({
     retryAfterSeconds: t.int({ resolve: (e: RateLimitedError) => e.retryAfterSeconds }),
     reason: t.string({ nullable: true, resolve: (e: RateLimitedError) => e.reason ?? null }),

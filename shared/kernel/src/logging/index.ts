@@ -50,10 +50,7 @@ export function scrubSecrets(text: string): string {
 }
 
 /** Creates the process logger for a service. */
-export function createLogger(
-  service: string,
-  options: { level?: string; destination?: pino.DestinationStream } = {},
-): Logger {
+export function createLogger(service: string, options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
   const opts: LoggerOptions = {
     name: service,
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',

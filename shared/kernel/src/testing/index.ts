@@ -31,7 +31,16 @@ export interface TestIssuer {
   jwks: JSONWebKeySet;
   verifier: TokenVerifier;
   /** Signs an access token like identity's, for a user with these roles. */
-  token(opts: { sub?: string; roles?: Role[]; permissions?: string[]; store?: string; expiresIn?: string; jti?: string; kind?: 'user' | 'plugin' | 'service'; scopes?: string[] }): Promise<string>;
+  token(opts: {
+    sub?: string;
+    roles?: Role[];
+    permissions?: string[];
+    store?: string;
+    expiresIn?: string;
+    jti?: string;
+    kind?: 'user' | 'plugin' | 'service';
+    scopes?: string[];
+  }): Promise<string>;
 }
 
 export const TEST_ISSUER = 'ecomify-identity';

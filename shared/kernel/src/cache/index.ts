@@ -1,0 +1,3 @@
+export * from './types';
+// createCacheRuntime (Redis + embedded) is implemented in ./runtime.ts.
+export { createCacheRuntime } from './runtime';
