@@ -6,6 +6,7 @@
  * (see OUTBOX_PRISMA_MODELS; the subgraph template includes them).
  */
 import { createEnvelope, type EnvelopeMeta, type EventContract, type EventEnvelope } from './envelope';
+import { orderedEventId } from './support';
 
 /** Anything that can run raw SQL inside the caller's transaction (a Prisma transaction client). */
 export interface RawExecutor {
@@ -20,7 +21,7 @@ export const OUTBOX_NOTIFY_CHANNEL = 'ecomify_outbox';
  * transaction rolls back. Returns the envelope written.
  */
 export async function recordEvent<T>(tx: RawExecutor, contract: EventContract<T>, data: T, meta: EnvelopeMeta): Promise<EventEnvelope<T>> {
-  const envelope = createEnvelope(contract, data, meta);
+  const envelope = createEnvelope(contract, data, { ...meta, id: meta.id ?? orderedEventId() });
   await tx.$executeRawUnsafe(
     `INSERT INTO "outbox_event" ("id", "subject", "envelope", "created_at") VALUES ($1, $2, $3::jsonb, now())`,
     envelope.id,

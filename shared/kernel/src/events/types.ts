@@ -37,6 +37,23 @@ export interface SubscribeOptions {
   handler: (envelope: EventEnvelope) => Promise<void>;
 }
 
+/**
+ * Thrown by a handler for an event that can never succeed (it breaks its contract): the transport
+ * dead-letters it at once instead of spending the remaining deliveries on it.
+ */
+export class PoisonMessageError extends Error {
+  readonly poison = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+/** True for a PoisonMessageError, also across duplicated module instances (jest, workspaces). */
+export function isPoison(err: unknown): boolean {
+  return err instanceof PoisonMessageError || (typeof err === 'object' && err !== null && (err as { poison?: unknown }).poison === true);
+}
+
 export interface Subscription {
   stop(): Promise<void>;
 }
@@ -85,6 +102,10 @@ export interface EventRuntimeOptions {
   logger: Logger;
   handlers: EventHandlerDef[];
   maxDeliver?: number;
+  /** Backoff between redeliveries, in ms (transport default when omitted). */
+  backoffMs?: number[];
+  /** Outbox poll interval in ms, the fallback when a NOTIFY is missed (default 1000). */
+  pollMs?: number;
 }
 
 /** The outbox relay plus the subgraph's durable consumers. */
