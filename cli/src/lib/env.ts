@@ -10,7 +10,6 @@ import { messages } from './messages';
 import { databaseNameFor, envPrefix, type Service } from './project';
 
 export const EMBEDDED_PG_PORT = 54329;
-export const PLATFORM_DATABASE = 'ecomify_platform';
 
 export interface DatabaseTarget {
   /** True when nothing is configured and the CLI runs (or expects) the embedded PostgreSQL. */
@@ -59,11 +58,11 @@ export function usesSharedServer(service: string, env: NodeJS.ProcessEnv = proce
 }
 
 export function databaseUrlFor(service: string, target: DatabaseTarget, env: NodeJS.ProcessEnv = process.env): string {
-  return env[`${envPrefix(service)}_DATABASE_URL`] ?? withDatabaseName(target.serverUrl, databaseNameFor(service));
+  return env[`${envPrefix(service)}_DATABASE_URL`] ?? withDatabaseName(target.serverUrl, databaseNameFor(service, env));
 }
 
 export function platformDatabaseUrl(target: DatabaseTarget, env: NodeJS.ProcessEnv = process.env): string {
-  return env.PLATFORM_DATABASE_URL ?? withDatabaseName(target.serverUrl, PLATFORM_DATABASE);
+  return env.PLATFORM_DATABASE_URL ?? withDatabaseName(target.serverUrl, databaseNameFor('platform', env));
 }
 
 /** Shows a URL without its password (for progress lines and JSON results). */

@@ -55,6 +55,7 @@ export const messages = {
     generating: 'Generating the Prisma client',
     installing: 'Linking the workspace (npm install)',
     installFailed: (detail: string) => `npm install failed: ${detail}`,
+    formatFailed: (detail: string) => `prettier failed on the generated files: ${detail}`,
     generateFailed: (detail: string) => `prisma generate failed: ${detail}`,
     rollbackHint: (name: string) =>
       `The files are in subgraphs/${name}; fix the problem and rerun the failed step, or delete the folder and try again.`,

@@ -96,7 +96,10 @@ export function envPrefix(service: string): string {
   return service.replace(/-/g, '_').toUpperCase();
 }
 
-/** `gift-cards` → `ecomify_gift_cards`. */
-export function databaseNameFor(service: string): string {
-  return `ecomify_${service.replace(/-/g, '_')}`;
+/**
+ * `gift-cards` → `ecomify_gift_cards`. ECOMIFY_DATABASE_PREFIX changes the prefix so several checkouts
+ * (or test runs) can share one PostgreSQL server.
+ */
+export function databaseNameFor(service: string, env: NodeJS.ProcessEnv = process.env): string {
+  return `${env.ECOMIFY_DATABASE_PREFIX ?? 'ecomify_'}${service.replace(/-/g, '_')}`;
 }

@@ -1,5 +1,5 @@
 import type { BaseContext } from '@ecomify/kernel/graphql';
-import type { PrismaClient } from '../generated-client';
+import type { PrismaClient } from './generated-client';
 
 /** What every {{name}} resolver and service receives first. */
 export interface {{Name}}Context extends BaseContext {
