@@ -273,10 +273,12 @@ export async function createEmbeddedTransport(opts: EmbeddedTransportOptions): P
         slog.error({ seq: d.seq, deliveries: d.deliveries, error: failure.error }, 'event dead-lettered');
       } else {
         slog.warn({ seq: d.seq, deliveries: d.deliveries, error: failure.error }, 'event handler failed; will redeliver');
+        const delay = backoffFor(d.deliveries, sub.backoffMs);
+        if (delay < pollMs) waker.wakeIn(delay + 5);
         await pool.query(
           `UPDATE ${SCHEMA}.delivery SET next_at = now() + make_interval(secs => $4::double precision / 1000), last_error = $5
            WHERE namespace = $1 AND consumer = $2 AND seq = $3`,
-          [...key(d.seq), backoffFor(d.deliveries, sub.backoffMs), failure.error],
+          [...key(d.seq), delay, failure.error],
         );
       }
     }
@@ -284,6 +286,7 @@ export async function createEmbeddedTransport(opts: EmbeddedTransportOptions): P
     return (async () => {
       while (!signal.aborted) {
         let full = false;
+        const generation = waker.generation;
         try {
           await materialize(sub.durable);
           const batch = await claim(sub.durable);
@@ -304,7 +307,7 @@ export async function createEmbeddedTransport(opts: EmbeddedTransportOptions): P
         } catch (err) {
           if (!signal.aborted) slog.warn({ err: errorText(err) }, 'embedded consumer error; retrying');
         }
-        if (!full) await waker.wait(pollMs, signal);
+        if (!full) await waker.wait(pollMs, signal, generation);
       }
     })();
   }

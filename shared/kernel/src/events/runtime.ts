@@ -123,12 +123,13 @@ export async function startEventRuntime(opts: EventRuntimeOptions): Promise<Even
 
   async function relayLoop(): Promise<void> {
     while (!stopping.signal.aborted) {
+      const generation = waker.generation;
       try {
         await flush();
       } catch (err) {
         if (!stopping.signal.aborted) log.warn({ err: errorText(err) }, 'outbox relay pass failed');
       }
-      await waker.wait(pollMs, stopping.signal);
+      await waker.wait(pollMs, stopping.signal, generation);
     }
   }
 

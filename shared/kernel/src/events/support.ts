@@ -86,17 +86,22 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   ]);
 }
 
-/** A wake-up latch: `wait(ms)` resolves on the next `wake()` or after `ms`, whichever is first. */
+/**
+ * A wake-up latch: `wait(ms, since)` resolves on the next `wake()` or after `ms`. Passing the `generation`
+ * read before doing the work means a wake that arrived meanwhile is not lost.
+ */
 export class Waker {
+  generation = 0;
   private waiters = new Set<() => void>();
   wake(): void {
+    this.generation++;
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const w of waiters) w();
   }
-  wait(ms: number, signal?: AbortSignal): Promise<void> {
+  wait(ms: number, signal?: AbortSignal, since?: number): Promise<void> {
     return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted || (since !== undefined && since !== this.generation)) return resolve();
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
@@ -107,6 +112,10 @@ export class Waker {
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+  /** Wakes after `ms` (a redelivery coming due sooner than the next poll). */
+  wakeIn(ms: number): void {
+    setTimeout(() => this.wake(), ms).unref();
   }
 }
 
