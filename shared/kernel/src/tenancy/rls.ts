@@ -86,9 +86,21 @@ export async function withStore<Tx extends { $executeRawUnsafe(query: string, ..
 ): Promise<T> {
   if (!storeId) throw new Error('withStore needs a store id; call requireStore(ctx) first.');
   return db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(SCOPE_SQL(true), TENANT_ROLE, storeId);
+    await scopeTransaction(tx, storeId);
     return fn(tx);
   }, options);
+}
+
+/**
+ * Scopes the rest of an already open transaction to one store (TENANT_ROLE + `app.store_id`), for
+ * work that first touches unprotected tables with the connection's own role and then tenant tables.
+ */
+export async function scopeTransaction(
+  tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
+  storeId: string,
+): Promise<void> {
+  if (!storeId) throw new Error('scopeTransaction needs a store id; call requireStore(ctx) first.');
+  await tx.$executeRawUnsafe(SCOPE_SQL(true), TENANT_ROLE, storeId);
 }
 
 /**
