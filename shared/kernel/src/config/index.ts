@@ -67,7 +67,11 @@ export type BaseConfig = z.infer<z.ZodObject<typeof baseConfigShape>> & {
 export function loadConfig<E extends z.ZodRawShape = {}>(
   extra: E = {} as E,
   source: Record<string, string | undefined> = process.env,
+  /** What the process uses; a process without its own database or events (the gateway) passes false for them. */
+  needs: { database?: boolean; events?: boolean } = {},
 ): BaseConfig & z.infer<z.ZodObject<E>> {
+  const needsDatabase = needs.database ?? true;
+  const needsEvents = needs.events ?? true;
   const schema = z.object({ ...baseConfigShape, ...extra });
   // Empty strings mean "unset": shells and compose files often export VAR= for optional settings.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -85,7 +89,7 @@ export function loadConfig<E extends z.ZodRawShape = {}>(
     data.ECOMIFY_ENV ?? (data.NODE_ENV === 'production' ? 'production' : data.NODE_ENV === 'test' ? 'test' : 'development');
   if (env === 'production') {
     const required = ['DATABASE_URL', 'NATS_URL', 'REDIS_URL', 'JWKS_URL'] as const;
-    const missing = required.filter((k) => !data[k]);
+    const missing = required.filter((k) => !data[k] && !(k === 'DATABASE_URL' && !needsDatabase) && !(k === 'NATS_URL' && !needsEvents));
     if (missing.length) {
       throw new ConfigError(
         missing.map((variable) => ({
@@ -95,7 +99,7 @@ export function loadConfig<E extends z.ZodRawShape = {}>(
       );
     }
   }
-  const embedded = { events: !data.NATS_URL, cache: !data.REDIS_URL };
+  const embedded = { events: needsEvents && !data.NATS_URL, cache: !data.REDIS_URL };
   if ((embedded.events || embedded.cache) && !data.PLATFORM_DATABASE_URL && !data.DATABASE_URL) {
     throw new ConfigError([
       {
