@@ -52,6 +52,8 @@ export function ecomify<T = any>(
  */
 export function copyRepo(prefix = 'ecomify-cli-'): string {
   const dst = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  // mkdtemp makes it 0700; the embedded PostgreSQL's OS user must be able to reach .ecomify inside it.
+  fs.chmodSync(dst, 0o755);
   fs.cpSync(REPO, dst, {
     recursive: true,
     filter: (p) => {

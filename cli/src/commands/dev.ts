@@ -29,7 +29,7 @@ export default class Dev extends BaseCommand<DevResult | undefined> {
     const { stopEmbedded } = require('../lib/postgres') as typeof import('../lib/postgres');
 
     const root = this.root;
-    const prepared = await preparePlatform(root, this.progress, { seed: flags.seed });
+    const prepared = await preparePlatform(root, this.progress, { seed: flags.seed, stopOnFailure: true });
     const services = [...prepared.subgraphs, gateway(root)];
     const children = new Map<string, ChildProcess>();
     const logs = this.jsonEnabled() ? process.stderr : process.stdout;

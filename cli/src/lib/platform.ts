@@ -11,7 +11,7 @@ import { migrate, reachable, seed, type SeedCredential } from './db';
 import { messages } from './messages';
 import type { Progress } from './progress';
 import { listSubgraphs, type Subgraph } from './project';
-import { embeddedPaths, startEmbedded } from './postgres';
+import { embeddedPaths, startEmbedded, stopEmbedded } from './postgres';
 
 export interface Prepared {
   target: DatabaseTarget;
@@ -22,12 +22,28 @@ export interface Prepared {
   composed: boolean;
 }
 
-export async function preparePlatform(root: string, progress: Progress, opts: { seed?: boolean } = {}): Promise<Prepared> {
+export async function preparePlatform(
+  root: string,
+  progress: Progress,
+  opts: { seed?: boolean; stopOnFailure?: boolean } = {},
+): Promise<Prepared> {
+  const state = { startedPostgres: false };
+  try {
+    return await prepare(root, progress, opts, state);
+  } catch (err) {
+    // `dev` owns what it started: a failed start must not leave its database running.
+    if (opts.stopOnFailure && state.startedPostgres) await stopEmbedded(root);
+    throw err;
+  }
+}
+
+async function prepare(root: string, progress: Progress, opts: { seed?: boolean }, state: { startedPostgres: boolean }): Promise<Prepared> {
   let target = databaseTarget(root);
   let startedPostgres = false;
   if (target.embedded) {
     progress.start(messages.dev.startingPostgres(embeddedPaths(root).dataDir));
     startedPostgres = (await startEmbedded(root)).started;
+    state.startedPostgres = startedPostgres;
     target = databaseTarget(root);
     progress.done(messages.dev.postgresReady(redactUrl(target.serverUrl)));
   }

@@ -122,7 +122,7 @@ export function prettyLine(line: string, colour: boolean): string {
   try {
     const rec = JSON.parse(line) as Record<string, unknown>;
     const level = LEVELS[Number(rec.level)] ?? String(rec.level ?? '');
-    const time = typeof rec.time === 'number' ? new Date(rec.time).toISOString().slice(11, 19) : '';
+    const time = rec.time ? new Date(rec.time as string | number).toISOString().slice(11, 19) : '';
     const extra = Object.entries(rec)
       .filter(([k]) => !OMIT.has(k))
       .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
