@@ -19,6 +19,7 @@ beforeAll(async () => {
 transportSuite('embedded', () => ({ make: () => make(), makeElsewhere: () => make(randomNamespace()) }));
 
 describe('embedded transport across processes', () => {
+  jest.setTimeout(60_000);
   const open: EventTransport[] = [];
   const start = async () => {
     const t = await make();

@@ -19,6 +19,8 @@ export interface TransportFixture {
 
 export function transportSuite(name: string, fixture: () => TransportFixture): void {
   describe(`${name} transport`, () => {
+    // Conditions are polled with their own bounds; jest's 5 s default is too tight on a loaded 2-core machine.
+    jest.setTimeout(60_000);
     let f: TransportFixture;
     let transport: EventTransport;
     let db: ReturnType<typeof pgDb>;
