@@ -278,15 +278,16 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
       server = http.createServer((req, res) => {
         const start = process.hrtime.bigint();
         const route = (req.url ?? '/').split('?')[0];
+        // Fixed here, before Yoga, so the request log line and the GraphQL handling share one id.
+        const incoming = req.headers['x-request-id'];
+        const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        req.headers['x-request-id'] = requestId;
         res.on('finish', () => {
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;
           httpRequests.inc({ route, status: String(res.statusCode) });
           httpDuration.observe({ route }, seconds);
           if (route === '/graphql') {
-            logger.info(
-              { method: req.method, status: res.statusCode, ms: Math.round(seconds * 1000), requestId: res.getHeader('x-request-id') },
-              'request',
-            );
+            logger.info({ method: req.method, status: res.statusCode, ms: Math.round(seconds * 1000), requestId }, 'request');
           }
         });
         yoga(req, res);

@@ -1,8 +1,12 @@
 /**
- * How the gateway calls a subgraph: one POST over Node's keep-alive fetch (undici), with the caller's
- * identity and trace headers. A subgraph that cannot be reached, times out or answers without a
+ * How the gateway calls a subgraph: one POST over a keep-alive node:http agent, with the caller's
+ * identity and trace headers. node:http rather than fetch: fetch's WHATWG streams and Request/Response
+ * objects add allocations on the hottest path (the gateway's CPU goes to JSON and GC, see the profile
+ * notes in supergraph/README.md). A subgraph that cannot be reached, times out or answers without a
  * GraphQL body becomes an UNAVAILABLE error naming it, so the other subgraphs' fields still answer.
  */
+import http from 'node:http';
+import https from 'node:https';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Logger } from '@ecomify/kernel/logging';
 import { unavailableError } from './errors';
@@ -23,13 +27,75 @@ export interface GatewayContext extends Record<string, unknown> {
   logger: Logger;
 }
 
+interface RawResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
+};
+
+class TimeoutError extends Error {
+  name = 'TimeoutError';
+}
+
+function postOnce(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<RawResponse & { reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: agents[url.protocol as 'http:'],
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+            reused: req.reusedSocket,
+          }),
+        );
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
+    req.end(body);
+  });
+}
+
+/**
+ * Posts once more when a kept-alive socket turns out to have been closed by the subgraph just as it was
+ * reused (ECONNRESET before any answer). Only for queries: a mutation may have been received.
+ */
+async function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, idempotent: boolean): Promise<RawResponse> {
+  try {
+    return await postOnce(url, headers, body, timeoutMs);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { reused?: boolean };
+    if (idempotent && e.reused && e.code === 'ECONNRESET') return postOnce(url, headers, body, timeoutMs);
+    throw err;
+  }
+}
+
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly target: URL;
   constructor(
     readonly name: string,
     readonly url: string,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.target = new URL(url);
+  }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { request } = options;
@@ -47,25 +113,23 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const log = (options.context as GatewayContext | undefined)?.logger ?? this.logger;
 
-    let res: Response;
+    let res: RawResponse;
     try {
-      res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await post(this.target, headers, body, this.timeoutMs, !/^\s*mutation\b/.test(request.query ?? ''));
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
       log.warn({ err, service: this.name, url: this.url }, `subgraph ${this.name} ${timedOut ? 'timed out' : 'unreachable'}`);
       throw unavailableError(this.name, timedOut ? `no answer within ${this.timeoutMs} ms` : 'not reachable');
     }
     // A GraphQL body is used whatever the status: a subgraph refusing a token answers 401 with typed errors.
-    if ((res.headers.get('content-type') ?? '').includes('json')) {
+    if (res.contentType.includes('json')) {
       try {
-        const parsed = (await res.json()) as { data?: unknown; errors?: unknown };
+        const parsed = JSON.parse(res.body) as { data?: unknown; errors?: unknown };
         if (parsed && typeof parsed === 'object' && ('data' in parsed || 'errors' in parsed)) return parsed as never;
       } catch (err) {
         log.warn({ err, service: this.name, status: res.status }, `subgraph ${this.name} sent malformed JSON`);
         throw unavailableError(this.name, 'malformed answer');
       }
-    } else {
-      await res.text().catch(() => undefined);
     }
     log.warn({ service: this.name, status: res.status }, `subgraph ${this.name} answered without a GraphQL body`);
     throw unavailableError(this.name, `answered HTTP ${res.status}`);
