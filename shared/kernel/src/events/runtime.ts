@@ -6,7 +6,7 @@ import pg from 'pg';
 import { metrics } from '../metrics';
 import { parseEnvelope, type EventEnvelope } from './envelope';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox';
-import { errorText, sleep, Waker } from './support';
+import { ACK_WAIT_MS, errorText, sleep, Waker } from './support';
 import { PoisonMessageError, type EventHandlerDef, type EventRuntime, type EventRuntimeOptions, type Subscription } from './types';
 
 /** Advisory lock key of the relay ("ecomify outbox relay"): one relay per database at a time keeps events in order. */
@@ -145,17 +145,21 @@ export async function startEventRuntime(opts: EventRuntimeOptions): Promise<Even
       const elog = log.child({ consumer: def.durable, eventId: event.id, eventType: event.type, correlationId: event.correlationId });
       let handled = false;
       try {
-        await opts.db.$transaction(async (tx) => {
-          const inserted = await tx.$executeRawUnsafe(
-            `INSERT INTO "processed_event" ("consumer", "event_id", "processed_at") VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`,
-            def.durable,
-            event.id,
-          );
-          // Already handled (a redelivery, a replay to another consumer, a relay retry): nothing to do.
-          if (inserted === 0) return;
-          await def.handle(event, tx, elog);
-          handled = true;
-        });
+        await opts.db.$transaction(
+          async (tx) => {
+            const inserted = await tx.$executeRawUnsafe(
+              `INSERT INTO "processed_event" ("consumer", "event_id", "processed_at") VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`,
+              def.durable,
+              event.id,
+            );
+            // Already handled (a redelivery, a replay to another consumer, a relay retry): nothing to do.
+            if (inserted === 0) return;
+            await def.handle(event, tx, elog);
+            handled = true;
+            // Prisma's 5 s default would cut off a handler that the transport still considers in progress.
+          },
+          { maxWait: 10_000, timeout: ACK_WAIT_MS },
+        );
       } catch (err) {
         metrics.eventsHandled().inc({ consumer: def.durable, result: 'failed' });
         throw err;

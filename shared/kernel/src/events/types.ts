@@ -77,7 +77,10 @@ export interface EventTransport {
 
 /** Minimal Prisma surface the idempotent consumer needs: an interactive transaction with raw SQL. */
 export interface TransactionalDb {
-  $transaction<T>(fn: (tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> } & any) => Promise<T>): Promise<T>;
+  $transaction<T>(
+    fn: (tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> } & any) => Promise<T>,
+    options?: { maxWait?: number; timeout?: number },
+  ): Promise<T>;
 }
 
 /** One handler a subgraph runs, declared in its src/events/handlers.ts. */

@@ -55,7 +55,7 @@ export function pgDb(url: string): TransactionalDb & { pool: pg.Pool; close(): P
   pool.on('error', () => undefined);
   return {
     pool,
-    async $transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    async $transaction<T>(fn: (tx: Tx) => Promise<T>, _options?: { maxWait?: number; timeout?: number }): Promise<T> {
       const c = await pool.connect();
       try {
         await c.query('BEGIN');
