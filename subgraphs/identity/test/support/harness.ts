@@ -24,6 +24,8 @@ export const PASSWORD = 'correct horse battery staple';
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
+  /** The test database's connection URL. */
+  url: string;
   db: PrismaClient;
   cache: CacheRuntime;
   runtime: ReturnType<typeof createIdentityRuntime>;
@@ -92,6 +94,7 @@ export async function createHarness(name: string, env: Record<string, string> = 
 
   const harness: Harness = {
     app,
+    url,
     db: handle.prisma,
     cache,
     runtime,
