@@ -1,6 +1,7 @@
 // MFA (setup, confirm, two-step sign-in, replay, recovery codes, disable), password reset, RBAC and the audit log.
 import { decodeJwt } from 'jose';
 import { authenticator } from 'otplib';
+import { loginRateLimitKeys } from '../../src/domain/auth/rules';
 import { decrypt } from '../../src/domain/crypto/keyring';
 import { createUserByOperator } from '../../src/domain/user/service';
 import type { IdentityContext } from '../../src/context';
@@ -106,7 +107,7 @@ describe('identity: MFA', () => {
     expect((await h.outbox('ecomify.identity.mfa.disabled')).map((r) => r.envelope.data)).toContainEqual({ userId: id });
   });
 
-  it('kills a challenge after five wrong codes', async () => {
+  it('counts wrong codes toward the lockout, even across fresh challenges', async () => {
     const { email } = await h.newUser();
     const { accessToken } = await h.signIn(email);
     const secret = (await h.call(doc('setup-mfa'), {}, { token: accessToken })).data.setupMfa.data.secret;
@@ -114,8 +115,26 @@ describe('identity: MFA', () => {
     h.clock.advance(30);
     const { challenge } = (await h.call(doc('login'), { input: { email, password: PASSWORD } })).data.login;
     const bad = authenticator.clone({ epoch: h.clock.now.getTime() + 10 * 60_000 }).generate(secret);
-    for (let i = 0; i < 5; i++) await h.call(doc('complete-mfa-login'), { challenge, code: bad });
+    const results = [];
+    for (let i = 0; i < 4; i++)
+      results.push((await h.call(doc('complete-mfa-login'), { challenge, code: bad })).data.completeMfaLogin.__typename);
+    // A new challenge (the password is known) does not refill the attempts.
+    const fresh = (await h.call(doc('login'), { input: { email, password: PASSWORD } })).data.login.challenge;
+    results.push((await h.call(doc('complete-mfa-login'), { challenge: fresh, code: bad })).data.completeMfaLogin.__typename);
+    expect(results).toEqual(['ValidationError', 'ValidationError', 'ValidationError', 'ValidationError', 'AccountLockedError']);
+    expect((await h.call(doc('login'), { input: { email, password: PASSWORD } })).data.login.__typename).toBe('AccountLockedError');
+    // While locked, even the right code on an open challenge is refused.
+    expect((await h.call(doc('complete-mfa-login'), { challenge: fresh, code: h.totp(secret) })).data.completeMfaLogin.__typename).toBe(
+      'AccountLockedError',
+    );
+    h.clock.advance(15 * 60);
+    await h.cache.rateLimiter.reset(loginRateLimitKeys(email, null).email);
+    // Challenges live five minutes: after the lock both are gone and the user signs in again.
     expect(errorOf(await h.call(doc('complete-mfa-login'), { challenge, code: h.totp(secret) }))).toBe('UNAUTHENTICATED');
+    const again = (await h.call(doc('login'), { input: { email, password: PASSWORD } })).data.login;
+    h.clock.advance(30);
+    const done = await h.call(doc('complete-mfa-login'), { challenge: again.challenge, code: h.totp(secret) });
+    expect(done.data.completeMfaLogin.__typename).toBe('LoginSuccess');
   });
 });
 

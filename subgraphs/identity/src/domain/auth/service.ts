@@ -59,6 +59,46 @@ async function limitAttempts(ctx: IdentityContext, keys: { ip: string; email: st
 }
 
 /**
+ * Counts one failed sign-in (wrong password or wrong second-factor code) toward the lockout, with its
+ * audit entry, and the lock event when this failure reaches the limit.
+ */
+async function recordFailedAttempt(
+  ctx: IdentityContext,
+  tx: Tx,
+  userId: string,
+  action: AuditAction,
+  details: { email?: string; reason: string },
+) {
+  const now = ctx.identity.now();
+  // Read inside the transaction so concurrent failures each count.
+  const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { failedLoginCount: true } });
+  const next = afterFailedLogin(current.failedLoginCount, now);
+  await tx.user.update({
+    where: { id: userId },
+    data: { failedLoginCount: next.failedLoginCount, lockedUntil: next.lockedUntil ?? undefined },
+  });
+  await audit(
+    ctx,
+    { action, userId, actorId: null, email: details.email, metadata: { reason: details.reason, attempts: next.attempts } },
+    tx,
+  );
+  if (next.lockedNow) {
+    await recordEvent(
+      tx,
+      userLocked,
+      { userId, lockedUntil: next.lockedUntil!.toISOString(), failedAttempts: next.attempts },
+      { correlationId: ctx.correlationId, actor: { kind: 'system', id: 'identity' } },
+    );
+    await audit(
+      ctx,
+      { action: AuditAction.ACCOUNT_LOCKED, userId, actorId: null, metadata: { until: next.lockedUntil!.toISOString() } },
+      tx,
+    );
+  }
+  return next;
+}
+
+/**
  * The password step shared by `login` and `mfaLogin`. Unknown email and wrong password fail with the
  * same error after the same work (a dummy hash is verified when there is no user).
  */
@@ -85,44 +125,18 @@ async function verifyPassword(ctx: IdentityContext, input: { email: string; pass
     throw invalidCredentials();
   }
   if (!(await ctx.identity.hasher.verify(user.passwordHash, input.password))) {
-    const next = afterFailedLogin(user.failedLoginCount, now);
-    await ctx.db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: user.id },
-        data: { failedLoginCount: next.failedLoginCount, lockedUntil: next.lockedUntil ?? undefined },
-      });
-      await audit(
-        ctx,
-        {
-          action: AuditAction.SIGN_IN_FAILED,
-          userId: user.id,
-          actorId: null,
-          email,
-          metadata: { reason: 'WRONG_PASSWORD', attempts: next.attempts },
-        },
-        tx,
-      );
-      if (next.lockedNow) {
-        await recordEvent(
-          tx,
-          userLocked,
-          { userId: user.id, lockedUntil: next.lockedUntil!.toISOString(), failedAttempts: next.attempts },
-          { correlationId: ctx.correlationId, actor: { kind: 'system', id: 'identity' } },
-        );
-        await audit(
-          ctx,
-          { action: AuditAction.ACCOUNT_LOCKED, userId: user.id, actorId: null, metadata: { until: next.lockedUntil!.toISOString() } },
-          tx,
-        );
-      }
-    });
+    const next = await ctx.db.$transaction((tx) =>
+      recordFailedAttempt(ctx, tx, user.id, AuditAction.SIGN_IN_FAILED, { email, reason: 'WRONG_PASSWORD' }),
+    );
     if (next.lockedNow) throw new AccountLockedError(next.lockedUntil!);
     throw invalidCredentials();
   }
 
   await ctx.identity.rateLimiter.reset(keys.email);
   const data: Prisma.UserUpdateInput = {};
-  if (user.failedLoginCount || user.lockedUntil) Object.assign(data, { failedLoginCount: 0, lockedUntil: null });
+  // With MFA on, the count resets only after the code step too: a known password alone must not
+  // keep refilling the attempts at the code.
+  if (!user.mfaEnabled && (user.failedLoginCount || user.lockedUntil)) Object.assign(data, { failedLoginCount: 0, lockedUntil: null });
   // Parameters were raised since this hash was made: upgrade it while the password is at hand.
   if (ctx.identity.hasher.needsRehash(user.passwordHash)) data.passwordHash = await ctx.identity.hasher.hash(input.password);
   if (Object.keys(data).length) await ctx.db.user.update({ where: { id: user.id }, data });
@@ -193,6 +207,9 @@ async function secondFactor(ctx: IdentityContext, user: UserWithRoles, code: str
   let method: 'totp' | 'recovery' | null = null;
   await ctx.db.$transaction(async (tx) => {
     method = await checkSecondFactor(ctx, tx, fresh, code);
+    if (method && (fresh.failedLoginCount || fresh.lockedUntil)) {
+      await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
+    }
     if (method === 'recovery') {
       const left = await tx.mfaRecoveryCode.count({ where: { userId: user.id, usedAt: null } });
       await audit(
@@ -203,10 +220,13 @@ async function secondFactor(ctx: IdentityContext, user: UserWithRoles, code: str
     }
   });
   if (!method) {
-    await ctx.db.$transaction(async (tx) => {
-      await audit(ctx, { action: AuditAction.MFA_CODE_FAILED, userId: user.id, actorId: null }, tx);
+    // Wrong codes count toward the same lockout as wrong passwords: a stolen password does not buy
+    // unlimited guesses at the code through fresh challenges.
+    const next = await ctx.db.$transaction(async (tx) => {
       await onFailure?.(tx);
+      return recordFailedAttempt(ctx, tx, user.id, AuditAction.MFA_CODE_FAILED, { reason: 'WRONG_CODE' });
     });
+    if (next.lockedNow) throw new AccountLockedError(next.lockedUntil!);
     throw invalidCode();
   }
   return method as 'totp' | 'recovery';
