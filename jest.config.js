@@ -28,4 +28,5 @@ module.exports = {
   projects: dirs.map(project),
   // Two cores: more workers than that only thrash against PostgreSQL and NATS.
   maxWorkers: 2,
+  testTimeout: 60_000,
 };

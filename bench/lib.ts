@@ -128,16 +128,22 @@ export async function check(target: Target): Promise<void> {
 export async function load(target: Target, opts: { duration?: number; connections?: number } = {}): Promise<LoadResult> {
   await check(target);
   const times: number[] = [];
-  const instance = autocannon({
-    url: target.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
-    body: target.body,
-    duration: opts.duration ?? DURATION,
-    connections: opts.connections ?? CONNECTIONS,
-  });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
-  const result = await new Promise<autocannon.Result>((resolve, reject) => instance.on('done', resolve).on('error', reject));
+  let finish!: (r: autocannon.Result) => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  const instance = autocannon(
+    {
+      url: target.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body: target.body,
+      duration: opts.duration ?? DURATION,
+      connections: opts.connections ?? CONNECTIONS,
+    },
+    (err, res) => (err ? fail(err) : finish(res)),
+  );
+  instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  const result = await done;
   times.sort((a, b) => a - b);
   const pct = (p: number) =>
     times.length ? Math.round(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] * 100) / 100 : 0;
