@@ -1,5 +1,5 @@
 // Events the identity subgraph publishes. Additive changes keep the version; breaking ones add a new version beside the old.
-import { defineEvent } from '@ecomify/kernel/events';
+import { defineEvent } from './define';
 import { z } from 'zod';
 
 const role = z.enum(['PLATFORM_ADMIN', 'MERCHANT', 'STORE_STAFF', 'CUSTOMER']);

@@ -1,6 +1,6 @@
 // Events the stores subgraph publishes. Other subgraphs build their store-access projection from them
 // (kernel tenancy), so every field here is a fact that will not change for that event.
-import { defineEvent } from '@ecomify/kernel/events';
+import { defineEvent } from './define';
 import { z } from 'zod';
 
 export const storeStatus = z.enum(['ACTIVE', 'PAUSED', 'SUSPENDED', 'CLOSED']);

@@ -1,5 +1,5 @@
 // Events the {{name}} subgraph publishes. Additive changes keep the version; breaking ones add a new version beside the old.
-import { defineEvent } from '@ecomify/kernel/events';
+import { defineEvent } from './define';
 import { z } from 'zod';
 
 export const {{nameCamel}}ItemCreated = defineEvent({

@@ -1,9 +1,10 @@
 /**
- * The event envelope, subject naming and versioned contracts. Contracts themselves live in
- * @ecomify/contracts; this is the machinery they are written with.
+ * The event envelope and subject naming. Contracts and `defineEvent` live in @ecomify/contracts
+ * (re-exported here); this is the machinery that carries them.
  */
 import { randomUUID } from 'node:crypto';
-import { z, type ZodType } from 'zod';
+import { EVENT_SUBJECT, type EventContract } from '@ecomify/contracts/define';
+import { z } from 'zod';
 import { ValidationError } from '../errors';
 
 export interface EventActor {
@@ -25,22 +26,9 @@ export interface EventEnvelope<T = unknown> {
   data: T;
 }
 
-export interface EventContract<T> {
-  /** Subject `ecomify.<domain>.<entity-kebab>.<past-tense-verb>`. */
-  subject: string;
-  version: number;
-  schema: ZodType<T>;
-  description: string;
-}
-
-const SUBJECT = /^ecomify\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
-
-/** Declares a versioned event contract; the subject must follow `ecomify.<domain>.<entity>.<action>` in kebab-case. */
-export function defineEvent<T>(def: EventContract<T>): EventContract<T> {
-  if (!SUBJECT.test(def.subject))
-    throw new Error(`Event subject "${def.subject}" must look like ecomify.<domain>.<entity-kebab>.<past-tense-verb>`);
-  return def;
-}
+// Contracts are declared with @ecomify/contracts' own defineEvent (zod-only, so contracts depend on
+// nothing of ours); re-exported here so `defineEvent` from @ecomify/kernel/events keeps working.
+export { defineEvent, EVENT_SUBJECT, type EventContract } from '@ecomify/contracts/define';
 
 /** The domain (and so the stream) a subject belongs to. */
 export function domainOf(subject: string): string {
@@ -89,7 +77,7 @@ export function parseEnvelope<T>(contract: EventContract<T>, envelope: EventEnve
 
 export const envelopeSchema = z.object({
   id: z.string().min(1),
-  type: z.string().regex(SUBJECT),
+  type: z.string().regex(EVENT_SUBJECT),
   version: z.number().int().min(1),
   occurredAt: z.string(),
   storeId: z.string().optional(),
