@@ -127,6 +127,11 @@ export function maskError(error: unknown, requestId?: string): GraphQLError {
     }
     return gql;
   }
+  if (error instanceof GraphQLError && isInputCoercionError(error)) {
+    // The client's variables did not fit the schema (unknown enum value, wrong type, bad scalar):
+    // the message names the variable, the path and graphql-js' reason, all about the client's input.
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.INVALID_INPUT } });
+  }
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code as string | undefined;
     // Parse/validation errors from graphql-js have no originalError and are safe to show.
@@ -152,6 +157,38 @@ export function maskError(error: unknown, requestId?: string): GraphQLError {
       extensions: { code: ErrorCode.INTERNAL, ...(requestId ? { requestId } : {}) },
     },
   );
+}
+
+/** Codes graphql-js, Yoga and Apollo give errors about the client's request (not the server). */
+const INPUT_ERROR_CODES = new Set(['BAD_USER_INPUT', ErrorCode.INVALID_INPUT]);
+
+/**
+ * True for an error about the request's variables, raised before any resolver ran: it has no field
+ * path, every error in its originalError chain is a GraphQLError (graphql-js' coercion, or a scalar's
+ * parseValue that throws GraphQLError on purpose), and it is marked as an input error — graphql-js'
+ * `Variable "$x" got invalid value ...` message, a BAD_USER_INPUT/INVALID_INPUT code, or HTTP 400.
+ * A resolver's exception always has a path, and a plain Error anywhere in the chain (a bug in a
+ * scalar, a driver error) keeps the whole error masked.
+ */
+export function isInputCoercionError(error: GraphQLError): boolean {
+  if (error.path && error.path.length > 0) return false;
+  if (!error.originalError) return false;
+  for (let e: unknown = error; e; e = (e as GraphQLError).originalError) {
+    if (!(e instanceof GraphQLError)) return false;
+  }
+  const codes = chainOf(error).map((e) => e.extensions?.code);
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  return (
+    /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" /.test(error.message) ||
+    codes.some((c) => typeof c === 'string' && INPUT_ERROR_CODES.has(c)) ||
+    status === 400
+  );
+}
+
+function chainOf(error: GraphQLError): GraphQLError[] {
+  const out: GraphQLError[] = [];
+  for (let e: GraphQLError | undefined = error; e; e = e.originalError as GraphQLError | undefined) out.push(e);
+  return out;
 }
 
 /** Translates known infrastructure errors (Prisma unique violations, etc.) into DomainErrors at the boundary. */
