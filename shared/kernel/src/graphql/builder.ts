@@ -9,7 +9,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import FederationPlugin from '@pothos/plugin-federation';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { hasPermissions, hasRole } from '../auth/principal';
 import type { Role } from '../auth/roles';
@@ -24,7 +24,22 @@ import {
   ValidationError,
   type FieldError,
 } from '../errors';
+import { StoreContextRequiredError } from '../tenancy/context';
 import type { BaseContext } from './context';
+
+/** Names of the scopes that failed anywhere in a scope-auth failure tree ($any / $all nest). */
+function failedScopes(failure: AuthFailure): string[] {
+  switch (failure.kind) {
+    case AuthScopeFailureType.AuthScope:
+    case AuthScopeFailureType.GrantedScope:
+      return [failure.scope];
+    case AuthScopeFailureType.AnyAuthScopes:
+    case AuthScopeFailureType.AllAuthScopes:
+      return failure.failures.flatMap(failedScopes);
+    default:
+      return [];
+  }
+}
 
 /** Scopes a field may require. `roles` means any of; `permissions` means all of. */
 export interface AuthScopes {
@@ -139,9 +154,14 @@ export function createSubgraphBuilder<PrismaTypes extends object, Ctx extends Ba
           return ctx.storeAccess ? ctx.storeAccess(perm) : false;
         },
       }),
-      // Anonymous callers get UNAUTHENTICATED; signed-in callers who lack a scope get FORBIDDEN.
-      unauthorizedError: (_parent, ctx) =>
-        ctx.principal ? new ForbiddenError('You do not have permission for this operation.') : new UnauthenticatedError(),
+      // Anonymous callers get UNAUTHENTICATED; a signed-in caller refused a store scope because the
+      // request names no store gets the typed STORE_CONTEXT_REQUIRED (INVALID_INPUT on x-store-id);
+      // any other missing scope is FORBIDDEN.
+      unauthorizedError: (_parent, ctx, _info, result) => {
+        if (!ctx.principal) return new UnauthenticatedError();
+        if (!ctx.storeId && failedScopes(result.failure).includes('storePermission')) return new StoreContextRequiredError();
+        return new ForbiddenError('You do not have permission for this operation.');
+      },
       treatErrorsAsUnauthorized: false,
     },
     errors: { defaultTypes: [] },
