@@ -26,6 +26,7 @@ import {
 } from '../errors';
 import { StoreContextRequiredError } from '../tenancy/context';
 import type { BaseContext } from './context';
+import NullableRootQueryPlugin from './nullable-root';
 
 /** Names of the scopes that failed anywhere in a scope-auth failure tree ($any / $all nest). */
 function failedScopes(failure: AuthFailure): string[] {
@@ -140,7 +141,7 @@ export function createSubgraphBuilder<PrismaTypes extends object, Ctx extends Ba
   dmmf: unknown;
 }) {
   const builder = new SchemaBuilder<SubgraphSchemaTypes<PrismaTypes, Ctx>>({
-    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, PrismaPlugin, NullableRootQueryPlugin, DirectivesPlugin, FederationPlugin],
     defaultFieldNullability: false,
     scopeAuth: {
       authScopes: async (ctx) => ({
