@@ -20,6 +20,7 @@ import type { GatewayConfig } from './config';
 import { SubgraphDataSource, type ForwardedRequest, type GatewayContext } from './datasource';
 import { maskGatewayError } from './errors';
 import { estimateQuery } from './limits';
+import { createPassthrough, type PassthroughStats } from './passthrough';
 
 export interface GatewayAppOptions {
   supergraphSdl: string;
@@ -40,6 +41,8 @@ export interface GatewayApp {
   stop(): Promise<void>;
   /** Subgraph names and the URLs the gateway calls. */
   subgraphs: { name: string; url: string }[];
+  /** Counters of the single-subgraph pass-through (undefined when it is off). */
+  passthrough?: PassthroughStats;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -72,6 +75,7 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
   const graphqlErrors = metrics.graphqlErrors();
 
   const subgraphs: { name: string; url: string }[] = [];
+  const dataSources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -79,13 +83,18 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
       const target = opts.subgraphUrlOverrides?.[name] ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no routing URL: set it in rover.yaml or ${name.toUpperCase()}_SUBGRAPH_URL.`);
       subgraphs.push({ name, url: target });
-      return new SubgraphDataSource(name, target, config.SUBGRAPH_TIMEOUT_MS, logger);
+      const source = new SubgraphDataSource(name, target, config.SUBGRAPH_TIMEOUT_MS, logger);
+      dataSources.set(name, source);
+      return source;
     },
   });
   await gateway.load();
 
   const states = new WeakMap<Request, RequestState>();
   const production = config.env === 'production';
+  const passthrough = config.GATEWAY_PASSTHROUGH
+    ? createPassthrough({ gateway, dataSources, logger, debugHeader: !production })
+    : undefined;
 
   const opsPlugin: Plugin = {
     async onRequest({ url, endResponse }) {
@@ -98,7 +107,8 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
         await cache.ping().catch((err: Error) => (cacheState = `degraded: ${err.message}`));
         endResponse(Response.json({ status: 'ready', service: 'gateway', checks: { supergraph: 'ok', cache: cacheState }, subgraphs }));
       } else if (url.pathname === '/metrics') {
-        endResponse(new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }));
+        const text = (await registry.metrics()) + (passthrough?.metricsText() ?? '');
+        endResponse(new Response(text, { headers: { 'content-type': registry.contentType } }));
       }
     },
   };
@@ -121,6 +131,7 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
         storeId: h.get('x-store-id') ?? undefined,
         traceparent: h.get('traceparent') ?? undefined,
         tracestate: h.get('tracestate') ?? undefined,
+        userAgent: h.get('user-agent') ?? undefined,
       };
       const state: RequestState = { forwarded };
       states.set(request, state);
@@ -262,17 +273,27 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
       guardPlugin,
       executionPlugin as Plugin,
       useApolloFederation({ gateway, logger: logger.child({ component: 'apollo-gateway' }) }),
+      // After useApolloFederation: it wraps the federated executor and falls back to it.
+      ...(passthrough ? [passthrough.plugin as Plugin] : []),
     ],
     context: ({ request }) => {
       const state = states.get(request);
       const forwarded = state?.forwarded ?? { requestId: randomUUID(), correlationId: '', clientIp: 'local' };
-      return { forwarded, logger: logger.child({ requestId: forwarded.requestId, correlationId: forwarded.correlationId }) };
+      // The request logger is made on first use: most requests never log.
+      let requestLogger: Logger | undefined;
+      return {
+        forwarded,
+        get logger() {
+          return (requestLogger ??= logger.child({ requestId: forwarded.requestId, correlationId: forwarded.correlationId }));
+        },
+      };
     },
   });
 
   let server: http.Server | undefined;
   return {
     subgraphs,
+    passthrough: passthrough?.stats,
     fetch: (input, init) => Promise.resolve(yoga.fetch(input as never, init as never)) as Promise<Response>,
     listen(port: number, host = '127.0.0.1') {
       server = http.createServer((req, res) => {

@@ -19,6 +19,11 @@ export const gatewayConfigShape = {
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Behind a load balancer: take the client IP from the first X-Forwarded-For entry instead of the socket. */
   TRUST_PROXY: bool.default('false'),
+  /**
+   * Operations whose query plan is one fetch to one subgraph go to it as they are and its answer is
+   * forwarded unparsed when it has no errors (see src/passthrough.ts). `false` always takes Apollo's planned path.
+   */
+  GATEWAY_PASSTHROUGH: bool.default('true'),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

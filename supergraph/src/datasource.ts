@@ -20,17 +20,40 @@ export interface ForwardedRequest {
   storeId?: string;
   traceparent?: string;
   tracestate?: string;
+  /** identity records a session's user agent from it. */
+  userAgent?: string;
 }
 
 export interface GatewayContext extends Record<string, unknown> {
   forwarded: ForwardedRequest;
   logger: Logger;
+  /**
+   * Subgraphs the pass-through already found unreachable for this request: the planned path then fails
+   * their fetches with the same error at once instead of calling (and waiting for) them again.
+   */
+  unavailable?: Record<string, Error>;
 }
 
-interface RawResponse {
+export interface RawResponse {
   status: number;
   contentType: string;
-  body: string;
+  body: Buffer;
+}
+
+/** The headers every subgraph call carries: identity, store, trace, request ids, client IP and user agent. */
+export function forwardHeaders(f: ForwardedRequest | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (f) {
+    headers['x-request-id'] = f.requestId;
+    headers['x-correlation-id'] = f.correlationId;
+    headers['x-forwarded-for'] = f.clientIp;
+    if (f.authorization) headers.authorization = f.authorization;
+    if (f.storeId) headers['x-store-id'] = f.storeId;
+    if (f.traceparent) headers.traceparent = f.traceparent;
+    if (f.tracestate) headers.tracestate = f.tracestate;
+    if (f.userAgent) headers['user-agent'] = f.userAgent;
+  }
+  return headers;
 }
 
 const agents = {
@@ -60,7 +83,7 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, timeo
           resolve({
             status: res.statusCode ?? 0,
             contentType: String(res.headers['content-type'] ?? ''),
-            body: Buffer.concat(chunks).toString('utf8'),
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
             reused: req.reusedSocket,
           }),
         );
@@ -97,34 +120,43 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.target = new URL(url);
   }
 
+  /**
+   * Posts a body as is and returns the subgraph's answer unparsed (the gateway's single-subgraph
+   * pass-through). Throws the UNAVAILABLE error naming the service when it cannot be reached in time.
+   */
+  async forward(body: string, context: GatewayContext, idempotent: boolean): Promise<RawResponse> {
+    try {
+      return await post(this.target, forwardHeaders(context.forwarded), body, this.timeoutMs, idempotent);
+    } catch (err) {
+      throw this.failure(err, context.logger ?? this.logger);
+    }
+  }
+
+  private failure(err: unknown, log: Logger): Error {
+    const timedOut = (err as Error).name === 'TimeoutError';
+    log.warn({ err, service: this.name, url: this.url }, `subgraph ${this.name} ${timedOut ? 'timed out' : 'unreachable'}`);
+    return unavailableError(this.name, timedOut ? `no answer within ${this.timeoutMs} ms` : 'not reachable');
+  }
+
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { request } = options;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const f = (options.context as GatewayContext | undefined)?.forwarded;
-    if (f) {
-      headers['x-request-id'] = f.requestId;
-      headers['x-correlation-id'] = f.correlationId;
-      headers['x-forwarded-for'] = f.clientIp;
-      if (f.authorization) headers.authorization = f.authorization;
-      if (f.storeId) headers['x-store-id'] = f.storeId;
-      if (f.traceparent) headers.traceparent = f.traceparent;
-      if (f.tracestate) headers.tracestate = f.tracestate;
-    }
+    const context = options.context as GatewayContext | undefined;
+    const known = context?.unavailable?.[this.name];
+    if (known) throw known;
+    const headers = forwardHeaders(context?.forwarded);
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
-    const log = (options.context as GatewayContext | undefined)?.logger ?? this.logger;
+    const log = context?.logger ?? this.logger;
 
     let res: RawResponse;
     try {
       res = await post(this.target, headers, body, this.timeoutMs, !/^\s*mutation\b/.test(request.query ?? ''));
     } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      log.warn({ err, service: this.name, url: this.url }, `subgraph ${this.name} ${timedOut ? 'timed out' : 'unreachable'}`);
-      throw unavailableError(this.name, timedOut ? `no answer within ${this.timeoutMs} ms` : 'not reachable');
+      throw this.failure(err, log);
     }
     // A GraphQL body is used whatever the status: a subgraph refusing a token answers 401 with typed errors.
     if (res.contentType.includes('json')) {
       try {
-        const parsed = JSON.parse(res.body) as { data?: unknown; errors?: unknown };
+        const parsed = JSON.parse(res.body.toString('utf8')) as { data?: unknown; errors?: unknown };
         if (parsed && typeof parsed === 'object' && ('data' in parsed || 'errors' in parsed)) return parsed as never;
       } catch (err) {
         log.warn({ err, service: this.name, status: res.status }, `subgraph ${this.name} sent malformed JSON`);

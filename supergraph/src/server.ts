@@ -11,6 +11,7 @@ import { createLogger } from '@ecomify/kernel/logging';
 import { initMetrics } from '@ecomify/kernel/metrics';
 import { createGatewayApp } from './app';
 import { loadGatewayConfig, subgraphUrlOverridesFromEnv, supergraphServices } from './config';
+import { createCachingVerifier } from './token-cache';
 
 async function start() {
   const config = loadGatewayConfig();
@@ -28,11 +29,9 @@ async function start() {
 
   const cache = await createCacheRuntime({ config, service: 'gateway', logger });
   const jwksUrl = config.JWKS_URL ?? (config.env === 'production' ? undefined : 'http://127.0.0.1:3001/.well-known/jwks.json');
+  // Signatures are checked once per token (LRU until exp); revocation is asked on every request.
   const verifier = jwksUrl
-    ? createTokenVerifier({
-        jwksUrl,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
+    ? createCachingVerifier(createTokenVerifier({ jwksUrl, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }), {
         isRevoked: (jti) => cache.revocations.isRevoked(jti),
       })
     : undefined;

@@ -6,7 +6,7 @@ import { post, startTestGateway, startTestSubgraph, type TestGateway, type TestS
 const STORES_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
   type Store @key(fields: "id") { id: ID! name: String! }
-  type Seen { requestId: String correlationId: String storeId: String authorization: String traceparent: String forwardedFor: String }
+  type Seen { requestId: String correlationId: String storeId: String authorization: String traceparent: String forwardedFor: String userAgent: String }
   type Query {
     stores: [Store!]
     seen: Seen
@@ -47,6 +47,7 @@ describe('gateway', () => {
           authorization: ctx.request.headers.get('authorization'),
           traceparent: ctx.request.headers.get('traceparent'),
           forwardedFor: ctx.request.headers.get('x-forwarded-for'),
+          userAgent: ctx.request.headers.get('user-agent'),
         }),
         boom: () => {
           throw new Error('connect to postgres://admin:hunter2@10.0.0.5 failed');
@@ -106,12 +107,13 @@ describe('gateway', () => {
     });
   });
 
-  it('forwards identity, store, trace and request-id headers, and the client IP', async () => {
+  it('forwards identity, store, trace, request-id and user-agent headers, and the client IP', async () => {
     const token = await issuer.token({ sub: 'user_1' });
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const res = await post(gw.url, '{ seen { requestId correlationId storeId authorization traceparent forwardedFor } }', {
+    const res = await post(gw.url, '{ seen { requestId correlationId storeId authorization traceparent forwardedFor userAgent } }', {
       headers: {
         authorization: `Bearer ${token}`,
+        'user-agent': 'Storefront/2.1 (gateway test)',
         'x-request-id': 'req-123',
         'x-correlation-id': 'corr-9',
         'x-store-id': 's1',
@@ -127,6 +129,7 @@ describe('gateway', () => {
       authorization: `Bearer ${token}`,
       traceparent,
       forwardedFor: expect.stringMatching(/127\.0\.0\.1$/),
+      userAgent: 'Storefront/2.1 (gateway test)',
     });
   });
 
@@ -245,6 +248,166 @@ describe('gateway', () => {
   });
 });
 
+describe('gateway single-subgraph pass-through', () => {
+  let stores: TestSubgraph;
+  let catalog: TestSubgraph;
+  let gw: TestGateway;
+  const counts = () => ({ ...gw.app.passthrough!.counts });
+  const delta = (before: Record<string, number>, key: string) => (gw.app.passthrough!.counts[key] ?? 0) - (before[key] ?? 0);
+
+  beforeAll(async () => {
+    stores = await startTestSubgraph('stores', STORES_SDL, {
+      Query: {
+        stores: () => STORES,
+        boom: () => {
+          throw new Error('connect to postgres://admin:hunter2@10.0.0.5 failed');
+        },
+        missing: () => {
+          throw new GraphQLError('Store s9 does not exist.', {
+            extensions: { code: 'NOT_FOUND', exception: { stacktrace: ['at secret.ts:1'] } },
+          });
+        },
+      },
+      Store: { __resolveReference: (ref: { id: string }) => STORES.find((s) => s.id === ref.id) },
+    });
+    catalog = await startTestSubgraph('catalog', CATALOG_SDL, {
+      Query: { products: (_: unknown, args: { first?: number }) => PRODUCTS.slice(0, args.first ?? PRODUCTS.length) },
+      Product: {
+        store: (p: { storeId: string }) => ({ id: p.storeId }),
+        variants: () => [{ sku: 'A' }, { sku: 'B' }],
+      },
+      Store: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }), products: () => [] },
+    });
+    gw = await startTestGateway({ subgraphs: [stores, catalog] });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await stores?.stop();
+    await catalog?.stop();
+  });
+
+  it('forwards a query planned as one fetch to one subgraph and returns its answer as is, calling it once', async () => {
+    const before = counts();
+    const calls = catalog.requests.length;
+    const query = 'query Listing($n: Int) { products(first: $n) { id name variants { sku } } }';
+    const res = await post(gw.url, query, { variables: { n: 1 }, headers: { 'user-agent': 'pass-through-test' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ products: [{ id: 'p1', name: 'Mug', variants: [{ sku: 'A' }, { sku: 'B' }] }] });
+    expect(res.headers.get('x-gateway-passthrough')).toBe('catalog');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('ratelimit-limit')).toBe('100');
+    expect(delta(before, 'catalog:raw')).toBe(1);
+    expect(catalog.requests.length - calls).toBe(1);
+    const sent = catalog.requests[catalog.requests.length - 1];
+    expect(sent.get('user-agent')).toBe('pass-through-test');
+    expect(sent.get('x-request-id')).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('answers in the media type the client asked for', async () => {
+    const res = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{ products { id } }' }),
+    });
+    expect(res.headers.get('x-gateway-passthrough')).toBe('catalog');
+    expect(res.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+    expect(await res.json()).toEqual({ data: { products: [{ id: 'p1' }, { id: 'p2' }] } });
+  });
+
+  it('takes the planned path for a query that needs an entity fetch or two subgraphs', async () => {
+    const before = counts();
+    const entity = await post(gw.url, '{ products { name store { name } } }');
+    expect(entity.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(entity.data.products).toEqual([
+      { name: 'Mug', store: { name: 'First Store' } },
+      { name: 'Hat', store: { name: 'Second Store' } },
+    ]);
+    const two = await post(gw.url, '{ stores { id } products { id } }');
+    expect(two.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(two.data).toEqual({ stores: [{ id: 's1' }, { id: 's2' }], products: [{ id: 'p1' }, { id: 'p2' }] });
+    const introspection = await post(gw.url, '{ __typename products { id } }');
+    expect(introspection.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(introspection.data).toEqual({ __typename: 'Query', products: [{ id: 'p1' }, { id: 'p2' }] });
+    expect(Object.values(counts()).reduce((a, b) => a + b, 0)).toBe(Object.values(before).reduce((a, b) => a + b, 0));
+  });
+
+  it('never forwards a subgraph answer with errors: they are masked as on the planned path', async () => {
+    const before = counts();
+    const res = await post(gw.url, '{ boom missing stores { id } }');
+    expect(res.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(delta(before, 'stores:errors')).toBe(1);
+    const text = JSON.stringify(res);
+    expect(text).not.toMatch(/hunter2|postgres:|10\.0\.0\.5|stacktrace|secret\.ts/);
+    const boom = res.errors?.find((e) => e.path?.[0] === 'boom');
+    expect(boom?.extensions).toMatchObject({ code: 'INTERNAL', serviceName: 'stores', requestId: res.headers.get('x-request-id') });
+    const missing = res.errors?.find((e) => e.path?.[0] === 'missing');
+    expect(missing).toMatchObject({ message: 'Store s9 does not exist.', extensions: { code: 'NOT_FOUND', serviceName: 'stores' } });
+    expect(res.data).toEqual({ boom: null, missing: null, stores: [{ id: 's1' }, { id: 's2' }] });
+  });
+
+  it('leaves variables the API schema refuses to the planned path, without calling the subgraph', async () => {
+    const before = counts();
+    const calls = catalog.requests.length;
+    const res = await post(gw.url, 'query ($n: Int) { products(first: $n) { id } }', { variables: { n: 'many' } });
+    expect(res.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toHaveLength(1);
+    expect(catalog.requests.length).toBe(calls);
+    expect(counts()).toEqual(before);
+  });
+
+  it('remembers a document the subgraph rejects and plans it from then on', async () => {
+    // Valid against the supergraph; the catalog subgraph alone rejects the document (it has no `stores`).
+    const query = 'query Mine { products { id } } query Theirs { stores { id } }';
+    const send = () =>
+      fetch(gw.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, operationName: 'Mine' }),
+      }).then(async (r) => ({ headers: r.headers, body: await r.json() }));
+    const before = counts();
+    const calls = catalog.requests.length;
+    const first = await send();
+    expect(first.body).toEqual({ data: { products: [{ id: 'p1' }, { id: 'p2' }] } });
+    expect(first.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(delta(before, 'catalog:rejected')).toBe(1);
+    expect(catalog.requests.length - calls).toBe(2);
+    const second = await send();
+    expect(second.body).toEqual(first.body);
+    expect(delta(before, 'catalog:rejected')).toBe(1);
+    expect(catalog.requests.length - calls).toBe(3);
+  });
+
+  it('lists its outcomes on /metrics', async () => {
+    const text = await (await fetch(gw.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(text).toMatch(/ecomify_gateway_passthrough_total\{service="catalog",outcome="raw"\} \d+/);
+  });
+});
+
+describe('gateway with the pass-through off', () => {
+  let catalog: TestSubgraph;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    catalog = await startTestSubgraph('catalog', CATALOG_SDL, {
+      Query: { products: () => PRODUCTS },
+      Product: { variants: () => [] },
+    });
+    gw = await startTestGateway({ subgraphs: [catalog], env: { GATEWAY_PASSTHROUGH: 'false' } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await catalog?.stop();
+  });
+
+  it('plans every operation', async () => {
+    const res = await post(gw.url, '{ products { id } }');
+    expect(res.data.products).toHaveLength(2);
+    expect(res.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(gw.app.passthrough).toBeUndefined();
+  });
+});
+
 describe('gateway rate limiting', () => {
   let stores: TestSubgraph;
   let gw: TestGateway;
@@ -320,6 +483,17 @@ describe('gateway with a subgraph down', () => {
     expect(res.errors).toHaveLength(1);
     expect(res.errors?.[0].message).toMatch(/^The stores service is unavailable/);
     expect(res.errors?.[0].extensions).toEqual({ code: 'UNAVAILABLE', serviceName: 'stores' });
+  });
+
+  it('answers a single-subgraph query to the missing service with its partial result, calling it once', async () => {
+    const before = gw.app.passthrough!.counts['stores:unavailable'] ?? 0;
+    const res = await post(gw.url, '{ stores { id } }');
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ stores: null });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].message).toMatch(/^The stores service is unavailable/);
+    expect(res.errors?.[0].extensions).toEqual({ code: 'UNAVAILABLE', serviceName: 'stores' });
+    expect(gw.app.passthrough!.counts['stores:unavailable']).toBe(before + 1);
   });
 
   it('errors the entity fields of the missing service and keeps the rest', async () => {
