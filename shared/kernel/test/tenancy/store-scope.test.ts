@@ -44,7 +44,7 @@ beforeAll(async () => {
 describe('storePermission without a store context', () => {
   it('is STORE_CONTEXT_REQUIRED (INVALID_INPUT naming headers.x-store-id) for a signed-in caller', async () => {
     const res = await gql(app, '{ storeThing }', {}, member);
-    expect(res.data ?? null).toBeNull();
+    expect(res.data?.storeThing ?? null).toBeNull();
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0].extensions).toMatchObject({
       code: 'INVALID_INPUT',
