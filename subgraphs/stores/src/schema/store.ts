@@ -63,6 +63,12 @@ const StoreThemeRef = builder.objectRef<Theme>('StoreTheme').implement({
   }),
 });
 
+// Identity's User, by reference only: stores holds the owner's id and the gateway fetches the rest
+// from identity. Not resolvable here (stores cannot answer `_entities` for users).
+const UserRef = builder
+  .externalRef('User', builder.keyDirective(builder.selection<{ id: string }>('id'), false))
+  .implement({ fields: (t) => ({ id: t.exposeID('id') }) });
+
 // Owner, staff and admins see everything; anyone else (a storefront reaching Store through an entity
 // reference) sees only what a shopper would.
 const privateField = {
@@ -83,6 +89,12 @@ export const StoreRef = builder.prismaObject('Store', {
     status: t.field({ type: StoreStatusEnum, resolve: (s) => s.status }),
     theme: t.field({ type: StoreThemeRef, resolve: (s) => ({ ...DEFAULT_THEME, ...(s.theme as Partial<Theme>) }) }),
     ownerId: t.exposeID('ownerId', { ...privateField }),
+    owner: t.field({
+      type: UserRef,
+      description: "The store's owner: a User of the identity service (the gateway resolves its fields there).",
+      ...privateField,
+      resolve: (s) => ({ id: s.ownerId }),
+    }),
     email: t.exposeString('email', { ...privateField }),
     phone: t.exposeString('phone', { nullable: true, ...privateField }),
     settings: t.field({
