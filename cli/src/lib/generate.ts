@@ -15,6 +15,7 @@ import { EMBEDDED_PG_PORT } from './env';
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const RESERVED = new Set([
   'all',
+  'define',
   'cli',
   'contracts',
   'gateway',

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenVerifier } from '../auth/verifier';
-import { DomainError, maskError, toGraphQLError, ValidationError } from '../errors';
+import { DomainError, isInputCoercionError, maskError, toGraphQLError, ValidationError } from '../errors';
 import { metrics, registry } from '../metrics';
 import type { BaseContext } from './context';
 
@@ -99,7 +99,14 @@ export function createSubgraphApp<Ctx extends BaseContext>(opts: SubgraphAppOpti
       maskError: (error: unknown, _message: string) => {
         const original = (error as { originalError?: unknown })?.originalError;
         const reqId = (error as { extensions?: { requestId?: string } })?.extensions?.requestId;
-        if (!(original instanceof DomainError) && !(error instanceof DomainError) && original) {
+        // Input coercion errors (e.g. a custom scalar's parse error wrapping an original) are the client's
+        // mistake, not ours, and their message can echo the value sent: never log them as server faults.
+        if (
+          !(original instanceof DomainError) &&
+          !(error instanceof DomainError) &&
+          original &&
+          !(error instanceof GraphQLError && isInputCoercionError(error))
+        ) {
           opts.logger.error({ err: original }, 'unexpected error in resolver');
         }
         return maskError(error, reqId);
