@@ -471,4 +471,23 @@ describe('stores through the gateway', () => {
     identity.secrets.add(PASSWORD);
     expect(leakedSecrets(identity)).toEqual([]);
   });
+
+  // Last: it stops the stores subgraph. Root Query fields are nullable (kernel preset), so the
+  // fields identity answered survive; the error names the missing service.
+  it('answers identity fields and names the stores service when stores is down (partial results)', async () => {
+    const query = '{ me { id email } stores(first: 5) { totalCount } }';
+    const up = await post(gateway.url, query, { headers: { authorization: `Bearer ${merchant.token}` } });
+    expect(up.errors).toBeUndefined();
+    const closed = new Promise<void>((resolve) => storesServer.close(() => resolve()));
+    storesServer.closeAllConnections();
+    await closed;
+    const down = await post(gateway.url, query, { headers: { authorization: `Bearer ${merchant.token}` } });
+    expect(down.data).toEqual({ me: { id: merchant.id, email: expect.any(String) }, stores: null });
+    expect(down.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('The stores service is unavailable'),
+        extensions: expect.objectContaining({ code: 'UNAVAILABLE', serviceName: 'stores' }),
+      }),
+    ]);
+  });
 });
