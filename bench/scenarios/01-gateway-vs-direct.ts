@@ -18,8 +18,11 @@ import { CONNECTIONS, DURATION, load, machine, ROOT, startProcess, writeReport, 
 const SUBGRAPH_PORT = Number(process.env.BENCH_SUBGRAPH_PORT ?? 4601);
 const GATEWAY_PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 4600);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Node flags for the gateway under test (default: the ones the CLI and the image start it with). */
-const GATEWAY_NODE_OPTIONS = process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '--max-semi-space-size=32';
+/**
+ * Node flags for the gateway under test. Default none, as the CLI and the image start it; e.g.
+ * BENCH_GATEWAY_NODE_OPTIONS=--max-semi-space-size=32 to compare (it did not pay: see supergraph/README.md).
+ */
+const GATEWAY_NODE_OPTIONS = process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '';
 
 const QUERY = `query Listing($first: Int) {
   products(first: $first) { id name slug description variants { id sku price { amount currencyCode } stock } }
@@ -43,6 +46,28 @@ const uptime = () => {
       .join(', ');
   }
 };
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Loads a target and notes each process's CPU milliseconds per request: less sensitive to a busy machine than req/s. */
+async function measured(target: Target, procs: Proc[], notes: Record<string, string | number>): Promise<LoadResult> {
+  const before = procs.map((p) => cpuSeconds(p.child.pid));
+  const result = await load(target);
+  procs.forEach((p, i) => {
+    const ms = ((cpuSeconds(p.child.pid) - before[i]) * 1000) / Math.max(1, result.requests);
+    notes[`CPU ms/request, ${p.name}, ${target.label}`] = ms.toFixed(2);
+  });
+  return result;
+}
 
 async function serveJwks(jwks: unknown): Promise<http.Server> {
   const body = JSON.stringify(jwks);
@@ -89,7 +114,7 @@ export const scenario = {
       const subgraphIdle = subgraph.rssMb();
       const direct: Target = { label: 'direct to subgraph', url: subgraphUrl, body: BODY, validate };
       await warm(direct);
-      results.push(await load(direct));
+      results.push(await measured(direct, [subgraph], notes));
 
       const phases = [
         { key: 'planned', env: { GATEWAY_PASSTHROUGH: 'false' } },
@@ -119,9 +144,9 @@ export const scenario = {
           validate,
         };
         await warm(anonymous);
-        results.push(await load(anonymous));
+        results.push(await measured(anonymous, [gateway, subgraph], notes));
         await warm(signedIn);
-        results.push(await load(signedIn));
+        results.push(await measured(signedIn, [gateway, subgraph], notes));
         rssMb[`gateway (${phase.key})`] = { idle, afterLoad: gateway.rssMb() };
         await stop(gateway);
       }

@@ -265,6 +265,9 @@ export async function createGatewayApp(opts: GatewayAppOptions): Promise<Gateway
     healthCheckEndpoint: '/livez',
     graphiql: config.env === 'development',
     logging: false,
+    // Parsed documents and validation results cached per query text (Yoga's default, kept explicit: the
+    // pass-through's per-document decisions are keyed by the cached document object).
+    parserAndValidationCache: true,
     cors,
     // Anything not masked with its request id by executionPlugin (already-masked errors pass unchanged).
     maskedErrors: { maskError: (error: unknown) => mask(error, undefined, logger) },
