@@ -408,6 +408,29 @@ describe('gateway with the pass-through off', () => {
   });
 });
 
+describe('gateway pass-through in production', () => {
+  let catalog: TestSubgraph;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    catalog = await startTestSubgraph('catalog', CATALOG_SDL, { Query: { products: () => PRODUCTS }, Product: { variants: () => [] } });
+    gw = await startTestGateway({
+      subgraphs: [catalog],
+      env: { ECOMIFY_ENV: 'production', JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json' },
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await catalog?.stop();
+  });
+
+  it('forwards without the debug header', async () => {
+    const res = await post(gw.url, '{ products { id } }');
+    expect(res.data.products).toHaveLength(2);
+    expect(res.headers.get('x-gateway-passthrough')).toBeNull();
+    expect(gw.app.passthrough!.counts['catalog:raw']).toBe(1);
+  });
+});
+
 describe('gateway rate limiting', () => {
   let stores: TestSubgraph;
   let gw: TestGateway;
