@@ -4,7 +4,7 @@
  * stack traces Apollo attaches outside production) becomes INTERNAL with the request id.
  */
 import { GraphQLError } from 'graphql';
-import { ERROR_CODES, type ErrorCode } from '@ecomify/kernel/errors';
+import { ERROR_CODES, isInputCoercionError, type ErrorCode } from '@ecomify/kernel/errors';
 
 /** Extensions a client may see. Anything else (exception, stacktrace, response bodies) is dropped. */
 const SAFE_EXTENSIONS = ['code', 'serviceName', 'reason', 'field', 'fieldErrors', 'retryAfter', 'requestId', 'limit', 'actual', 'max'];
@@ -22,6 +22,10 @@ export function maskGatewayError(error: unknown, requestId?: string): { error: G
     const code = error.extensions?.code as string | undefined;
     if (code && ERROR_CODES.includes(code as ErrorCode)) {
       return { error: new GraphQLError(error.message, { path: error.path, extensions: pickSafe(error.extensions) }), unexpected: false };
+    }
+    // Variables that do not fit the operation (unknown enum value, wrong type): the client's mistake.
+    if (isInputCoercionError(error)) {
+      return { error: new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'INVALID_INPUT' } }), unexpected: false };
     }
     // Parse and validation errors of the client's document: raised by graphql-js here, no original error.
     if (
