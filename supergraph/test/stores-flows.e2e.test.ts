@@ -36,6 +36,10 @@ import { PrismaClient as StoresPrismaClient } from '../../subgraphs/stores/src/g
 import { schema as storesSchema } from '../../subgraphs/stores/src/schema';
 import { post, startTestGateway, TEST_REDIS_URL, type TestGateway } from './helpers';
 
+// Event waits are bounded generously: under a loaded CI machine a first delivery can fail on a
+// transaction timeout and arrive on the 5 s or 30 s redelivery, which is the behaviour under test too.
+jest.setTimeout(180_000);
+
 const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const NAMESPACE = `gw${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 const log = createLogger('stores-gateway-test', { level: (process.env.TEST_LOG_LEVEL as never) ?? 'silent' });
@@ -211,7 +215,7 @@ const call = (name: string, variables: Record<string, unknown> = {}, token?: str
   post(gateway.url, doc(name), { variables, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 /** Polls until `check` returns a truthy value; fails naming `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 60_000): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
