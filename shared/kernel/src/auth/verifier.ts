@@ -20,6 +20,8 @@ export interface TokenVerifierOptions {
   isRevoked?: (tokenId: string) => Promise<boolean>;
   /** Seconds of clock skew tolerated. */
   clockToleranceSeconds?: number;
+  /** Verified tokens kept (by token string, until they expire) so a hot token skips the signature check; 0 disables. */
+  cacheSize?: number;
 }
 
 export interface TokenVerifier {
@@ -42,8 +44,23 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const keySet = opts.jwks
     ? createLocalJWKSet(opts.jwks)
     : createRemoteJWKSet(new URL(opts.jwksUrl!), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  // A client sends the same token for up to 15 minutes: verifying its ES256 signature once is enough.
+  // Revocation is still asked on every request, and an entry never outlives the token's expiry.
+  const verified = new Map<string, Principal>();
+  const cacheSize = opts.cacheSize ?? 10_000;
+  const checkRevoked = async (p: Principal) => {
+    if (opts.isRevoked && (await opts.isRevoked(p.tokenId))) {
+      throw new UnauthenticatedError('This access token was revoked (signed out). Sign in again.', { reason: 'TOKEN_REVOKED' });
+    }
+    return p;
+  };
   return {
     async verify(token: string): Promise<Principal> {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt * 1000 > Date.now()) return checkRevoked(known);
+        verified.delete(token);
+      }
       let payload: AccessTokenClaims;
       try {
         ({ payload } = await jwtVerify<AccessTokenClaims>(token, keySet, {
@@ -56,11 +73,8 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       } catch (err) {
         throw new UnauthenticatedError(describeJoseFailure(err), { reason: reasonOf(err) });
       }
-      if (opts.isRevoked && (await opts.isRevoked(payload.jti!))) {
-        throw new UnauthenticatedError('This access token was revoked (signed out). Sign in again.', { reason: 'TOKEN_REVOKED' });
-      }
       const roles = (payload.roles ?? []).filter(isRole) as Role[];
-      return {
+      const principal: Principal = {
         kind: payload.kind ?? 'user',
         subject: payload.sub!,
         roles,
@@ -71,6 +85,13 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         storeId: payload.store,
         expiresAt: payload.exp!,
       };
+      await checkRevoked(principal);
+      if (cacheSize > 0) {
+        // Map keeps insertion order: dropping the first key evicts the oldest entry.
+        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+        verified.set(token, principal);
+      }
+      return principal;
     },
   };
 }

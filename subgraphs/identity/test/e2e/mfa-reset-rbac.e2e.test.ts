@@ -25,7 +25,7 @@ function systemContext(): IdentityContext {
   return {
     requestId: 'test',
     correlationId: 'test',
-    logger: { child: () => ({}) } as never,
+    logger: h.logger,
     principal: null,
     storeId: null,
     memo: new Map(),

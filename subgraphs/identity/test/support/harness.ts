@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { createCacheRuntime } from '@ecomify/kernel/cache';
 import type { CacheRuntime } from '@ecomify/kernel/cache';
 import { createPrismaClient } from '@ecomify/kernel/db';
-import { createLogger } from '@ecomify/kernel/logging';
+import { createLogger, type Logger } from '@ecomify/kernel/logging';
 import { gql, prepareTestDatabase } from '@ecomify/kernel/testing';
 import { authenticator } from 'otplib';
 import { createApp } from '../../src/app';
@@ -32,6 +32,8 @@ export interface Harness {
   clock: { now: Date; advance(seconds: number): void };
   /** Every log line written so far. */
   logs: string[];
+  /** The app's logger (its lines land in `logs`), for services called directly. */
+  logger: Logger;
   /** Every secret a test handled (passwords, tokens, codes): none may appear in `logs`. */
   secrets: Set<string>;
   call<T = any>(
@@ -100,6 +102,7 @@ export async function createHarness(name: string, env: Record<string, string> = 
     runtime,
     clock,
     logs,
+    logger,
     secrets,
     async call(document, variables = {}, opts = {}) {
       const headers: Record<string, string> = {

@@ -55,6 +55,9 @@ export async function audit(ctx: IdentityContext, entry: AuditEntry, tx: AuditWr
       createdAt: ctx.identity.now(),
     },
   });
+  // Operators watch sign-ins, refusals and lockouts in the logs too; ids and the IP only (the audit
+  // table keeps the email), never anything from the request body.
+  ctx.logger.info({ audit: entry.action, userId: entry.userId ?? null, ip: ctx.ipAddress }, 'security event');
 }
 
 /** The event actor for the caller, or the system when no one is signed in. */
