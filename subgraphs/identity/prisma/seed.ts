@@ -1,15 +1,10 @@
 // Demo users for `ecomify dev` / `ecomify db seed`. Idempotent: existing demo users are left alone.
 // The passwords are public on purpose (printed by the CLI); production refuses to run this.
-import { randomUUID } from 'node:crypto';
-import { createCacheRuntime } from '@ecomify/kernel/cache';
-import { createPrismaClient } from '@ecomify/kernel/db';
 import type { Role } from '@ecomify/kernel/auth';
 import { createLogger } from '@ecomify/kernel/logging';
 import { loadIdentityConfig } from '../src/config';
-import type { IdentityContext } from '../src/context';
 import { createUserByOperator } from '../src/domain/user/service';
-import { PrismaClient } from '../src/generated-client';
-import { createIdentityRuntime } from '../src/runtime';
+import { openOperatorContext } from '../src/tasks/support';
 
 export const DEMO_USERS: { label: string; email: string; password: string; firstName: string; lastName: string; role: Role }[] = [
   {
@@ -43,25 +38,11 @@ export async function seed(ctx: { databaseUrl: string; log(msg: string): void })
 }> {
   const config = loadIdentityConfig({ ...process.env, DATABASE_URL: ctx.databaseUrl });
   if (config.env === 'production') throw new Error('Refusing to create demo users with published passwords in production.');
-  const handle = createPrismaClient(PrismaClient, { url: ctx.databaseUrl, poolSize: 2, applicationName: 'ecomify-identity-seed' });
   const logger = createLogger('identity-seed', { level: 'warn', destination: process.stderr as never });
-  const cache = await createCacheRuntime({ config, service: 'identity', logger });
+  const { ctx: context, close } = await openOperatorContext({ config, databaseUrl: ctx.databaseUrl, logger, agent: 'ecomify-seed' });
   try {
-    const runtime = createIdentityRuntime({ db: handle.prisma, config, rateLimiter: cache.rateLimiter, revocations: cache.revocations });
-    const context: IdentityContext = {
-      requestId: randomUUID(),
-      correlationId: randomUUID(),
-      logger,
-      principal: null,
-      storeId: null,
-      memo: new Map(),
-      db: handle.prisma,
-      identity: runtime,
-      ipAddress: null,
-      userAgent: 'ecomify-seed',
-    };
     for (const demo of DEMO_USERS) {
-      if (await handle.prisma.user.findUnique({ where: { email: demo.email } })) {
+      if (await context.db.user.findUnique({ where: { email: demo.email } })) {
         ctx.log(`identity: ${demo.email} already exists, left unchanged`);
         continue;
       }
@@ -70,7 +51,6 @@ export async function seed(ctx: { databaseUrl: string; log(msg: string): void })
     }
     return { credentials: DEMO_USERS.map(({ label, email, password }) => ({ label, email, password })) };
   } finally {
-    await cache.close();
-    await handle.close();
+    await close();
   }
 }

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { createCacheRuntime } from '@ecomify/kernel/cache';
 import { createPrismaClient } from '@ecomify/kernel/db';
 import { DomainError, ValidationError } from '@ecomify/kernel/errors';
-import { createLogger } from '@ecomify/kernel/logging';
-import { loadIdentityConfig } from '../config';
+import { createLogger, type Logger } from '@ecomify/kernel/logging';
+import { loadIdentityConfig, type IdentityConfig } from '../config';
 import type { IdentityContext } from '../context';
 import { PrismaClient } from '../generated-client';
 import { createIdentityRuntime } from '../runtime';
@@ -40,6 +40,45 @@ export async function readInput(argv = process.argv.slice(2)): Promise<Record<st
   return input;
 }
 
+/**
+ * An identity context acting as the operator (no principal) on the service's own database, as the
+ * CLI's tasks and the demo seed use it. `close` releases the database and cache connections.
+ */
+export async function openOperatorContext(opts: {
+  config: IdentityConfig;
+  databaseUrl: string;
+  logger: Logger;
+  agent: string;
+}): Promise<{ ctx: IdentityContext; close(): Promise<void> }> {
+  const handle = createPrismaClient(PrismaClient, { url: opts.databaseUrl, poolSize: 2, applicationName: opts.agent.replace(/\W+/g, '-') });
+  const cache = await createCacheRuntime({ config: opts.config, service: 'identity', logger: opts.logger });
+  const runtime = createIdentityRuntime({
+    db: handle.prisma,
+    config: opts.config,
+    rateLimiter: cache.rateLimiter,
+    revocations: cache.revocations,
+  });
+  const ctx: IdentityContext = {
+    requestId: randomUUID(),
+    correlationId: randomUUID(),
+    logger: opts.logger,
+    principal: null,
+    storeId: null,
+    memo: new Map(),
+    db: handle.prisma,
+    identity: runtime,
+    ipAddress: null,
+    userAgent: opts.agent,
+  };
+  return {
+    ctx,
+    async close() {
+      await cache.close();
+      await handle.close();
+    },
+  };
+}
+
 /** Runs a task with an identity context acting as the operator, prints its result, sets the exit code. */
 export async function runTask<T>(name: string, task: (ctx: IdentityContext, input: Record<string, unknown>) => Promise<T>): Promise<void> {
   const logger = createLogger(`identity-task-${name}`, { level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr as never });
@@ -48,25 +87,9 @@ export async function runTask<T>(name: string, task: (ctx: IdentityContext, inpu
   try {
     const config = loadIdentityConfig();
     if (!config.DATABASE_URL) throw new ValidationError('DATABASE_URL is not set: run this through `ecomify`, which sets it.', []);
-    const handle = createPrismaClient(PrismaClient, { url: config.DATABASE_URL, poolSize: 2, applicationName: `ecomify-identity-${name}` });
-    const cache = await createCacheRuntime({ config, service: 'identity', logger });
-    close = async () => {
-      await cache.close();
-      await handle.close();
-    };
-    const runtime = createIdentityRuntime({ db: handle.prisma, config, rateLimiter: cache.rateLimiter, revocations: cache.revocations });
-    const ctx: IdentityContext = {
-      requestId: randomUUID(),
-      correlationId: randomUUID(),
-      logger,
-      principal: null,
-      storeId: null,
-      memo: new Map(),
-      db: handle.prisma,
-      identity: runtime,
-      ipAddress: null,
-      userAgent: `ecomify-cli/${name}`,
-    };
+    const operator = await openOperatorContext({ config, databaseUrl: config.DATABASE_URL, logger, agent: `ecomify-cli/${name}` });
+    close = operator.close;
+    const ctx = operator.ctx;
     const result = await task(ctx, await readInput());
     process.stdout.write(JSON.stringify(result) + '\n');
   } catch (err) {
