@@ -7,8 +7,8 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logging';
-import { createReadThrough, LocalRateLimiter, LruStore, sweepExpired, toResult } from './memory';
-import type { Cache, CacheRuntime, RateLimiter, RateLimitResult, RevocationList } from './types';
+import { createFailOpenRevocations, createReadThrough, LocalRateLimiter, LruStore, toResult } from './memory';
+import type { Cache, CacheRuntime, RateLimiter, RateLimitResult } from './types';
 
 export interface EmbeddedCacheOptions {
   databaseUrl: string;
@@ -67,7 +67,7 @@ export async function createEmbeddedCacheRuntime(opts: EmbeddedCacheOptions): Pr
     if (!degraded) return;
     logger.info('platform database available again (cache runtime)');
     degraded = false;
-    void flushPendingRevocations();
+    void revocations.flushPending();
   };
 
   let schemaReady: Promise<void> | null = null;
@@ -146,50 +146,18 @@ export async function createEmbeddedCacheRuntime(opts: EmbeddedCacheOptions): Pr
     },
   };
 
-  // Fails open while the database is away, for the reasons given in redis.ts.
-  const revokedHere = new Map<string, number>();
-  // Revocations made while the database is away apply in this process at once and are written when it returns.
-  const pending = new Map<string, number>();
   const REVOKE_SQL = `INSERT INTO ecomify_revoked_tokens (token_id, expires_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
     ON CONFLICT (token_id) DO UPDATE SET expires_at = GREATEST(ecomify_revoked_tokens.expires_at, EXCLUDED.expires_at)`;
-  async function flushPendingRevocations(): Promise<void> {
-    for (const [id, expiresAt] of pending) {
-      const ttl = Math.ceil((expiresAt - Date.now()) / 1000);
-      try {
-        if (ttl > 0) await pool.query(REVOKE_SQL, [prefix + id, ttl]);
-        pending.delete(id);
-      } catch {
-        return;
-      }
-    }
-  }
-  const revocations: RevocationList = {
-    async revoke(tokenId: string, ttlSeconds: number) {
-      const ttl = Math.max(1, Math.ceil(ttlSeconds));
-      sweepExpired(revokedHere);
-      revokedHere.set(tokenId, Date.now() + ttl * 1000);
-      await query(REVOKE_SQL, [prefix + tokenId, ttl]).catch((err) => {
-        degrade('revoke', err);
-        pending.set(tokenId, Date.now() + ttl * 1000);
-      });
+  // Fails open while the database is away (see createFailOpenRevocations for why).
+  const revocations = createFailOpenRevocations(
+    {
+      write: (id, ttl) => query(REVOKE_SQL, [prefix + id, ttl]),
+      read: async (id) =>
+        ((await query('SELECT 1 FROM ecomify_revoked_tokens WHERE token_id = $1 AND expires_at > clock_timestamp()', [prefix + id]))
+          .rowCount ?? 0) > 0,
     },
-    async isRevoked(tokenId: string) {
-      const here = revokedHere.get(tokenId);
-      if (here !== undefined) {
-        if (here > Date.now()) return true;
-        revokedHere.delete(tokenId);
-      }
-      try {
-        const { rowCount } = await query('SELECT 1 FROM ecomify_revoked_tokens WHERE token_id = $1 AND expires_at > clock_timestamp()', [
-          prefix + tokenId,
-        ]);
-        return (rowCount ?? 0) > 0;
-      } catch (err) {
-        degrade('isRevoked', err);
-        return false;
-      }
-    },
-  };
+    degrade,
+  );
 
   return {
     kind: 'embedded',

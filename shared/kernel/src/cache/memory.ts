@@ -4,7 +4,7 @@
  * read-through logic with hit/miss metrics and single-flight loading.
  */
 import { metrics } from '../metrics';
-import type { RateLimitResult } from './types';
+import type { RateLimitResult, RevocationList } from './types';
 
 /** Entries store serialized JSON, not the live object (see LruStore.set). */
 interface Entry {
@@ -134,5 +134,56 @@ export function createReadThrough(store: RawStore) {
     })();
     inflight.set(key, loading);
     return loading;
+  };
+}
+
+/**
+ * A RevocationList over a shared store (Redis or the platform database) that fails open while the
+ * store is away: access tokens live 15 minutes and their signature and expiry are still checked,
+ * whereas failing closed would sign every user out during a blip. A revocation made meanwhile applies
+ * in this process at once and is written to the store by `flushPending` when it answers again.
+ */
+export function createFailOpenRevocations(
+  store: { write(tokenId: string, ttlSeconds: number): Promise<unknown>; read(tokenId: string): Promise<boolean> },
+  degrade: (op: string, err: unknown) => void,
+): RevocationList & { flushPending(): Promise<void> } {
+  const revokedHere = new Map<string, number>();
+  const pending = new Map<string, number>();
+  return {
+    async revoke(tokenId: string, ttlSeconds: number) {
+      const ttl = Math.max(1, Math.ceil(ttlSeconds));
+      sweepExpired(revokedHere);
+      revokedHere.set(tokenId, Date.now() + ttl * 1000);
+      try {
+        await store.write(tokenId, ttl);
+      } catch (err) {
+        degrade('revoke', err);
+        pending.set(tokenId, Date.now() + ttl * 1000);
+      }
+    },
+    async isRevoked(tokenId: string) {
+      const here = revokedHere.get(tokenId);
+      if (here !== undefined) {
+        if (here > Date.now()) return true;
+        revokedHere.delete(tokenId);
+      }
+      try {
+        return await store.read(tokenId);
+      } catch (err) {
+        degrade('isRevoked', err);
+        return false;
+      }
+    },
+    async flushPending() {
+      for (const [id, expiresAt] of pending) {
+        const ttl = Math.ceil((expiresAt - Date.now()) / 1000);
+        try {
+          if (ttl > 0) await store.write(id, ttl);
+          pending.delete(id);
+        } catch {
+          return;
+        }
+      }
+    },
   };
 }

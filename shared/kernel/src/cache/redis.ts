@@ -4,8 +4,8 @@
  */
 import Redis from 'ioredis';
 import type { Logger } from '../logging';
-import { createReadThrough, LocalRateLimiter, sweepExpired, toResult } from './memory';
-import type { Cache, CacheRuntime, RateLimiter, RateLimitResult, RevocationList } from './types';
+import { createFailOpenRevocations, createReadThrough, LocalRateLimiter, toResult } from './memory';
+import type { Cache, CacheRuntime, RateLimiter, RateLimitResult } from './types';
 
 export interface RedisCacheOptions {
   url: string;
@@ -58,23 +58,6 @@ export async function createRedisCacheRuntime(opts: RedisCacheOptions): Promise<
   const rateKey = (key: string) => `${prefix}ratelimit:${key}`;
   const revokedKey = (id: string) => `${prefix}revoked:${id}`;
 
-  // Revocation with Redis down fails open, bounded: access tokens live 15 minutes and their signature and
-  // expiry are still checked, whereas failing closed would sign every user out during a Redis blip.
-  // Revocations made while Redis is away apply in this process at once and reach Redis when it returns.
-  const revokedHere = new Map<string, number>();
-  const pending = new Map<string, number>();
-  async function flushPendingRevocations(): Promise<void> {
-    for (const [id, expiresAt] of pending) {
-      const ttl = Math.ceil((expiresAt - Date.now()) / 1000);
-      try {
-        if (ttl > 0) await redis.set(revokedKey(id), '1', 'EX', ttl);
-        pending.delete(id);
-      } catch {
-        return;
-      }
-    }
-  }
-
   // One warning per outage, not one per request: a down Redis under load would flood the logs.
   let degraded = false;
   const degrade = (op: string, err: unknown) => {
@@ -83,11 +66,19 @@ export async function createRedisCacheRuntime(opts: RedisCacheOptions): Promise<
       logger.warn({ err, op }, 'Redis unavailable: cache reads fall back to the database, rate limits count per process');
     }
   };
+  // Fails open while Redis is away (see createFailOpenRevocations for why).
+  const revocations = createFailOpenRevocations(
+    {
+      write: (id, ttl) => redis.set(revokedKey(id), '1', 'EX', ttl),
+      read: async (id) => (await redis.exists(revokedKey(id))) === 1,
+    },
+    degrade,
+  );
   redis.on('error', (err) => degrade('connection', err));
   redis.on('ready', () => {
     if (degraded) logger.info('Redis available again');
     degraded = false;
-    void flushPendingRevocations();
+    void revocations.flushPending();
   });
 
   try {
@@ -167,33 +158,6 @@ export async function createRedisCacheRuntime(opts: RedisCacheOptions): Promise<
         await redis.del(rateKey(key));
       } catch (err) {
         degrade('rateLimit.reset', err);
-      }
-    },
-  };
-
-  const revocations: RevocationList = {
-    async revoke(tokenId: string, ttlSeconds: number) {
-      const ttl = Math.max(1, Math.ceil(ttlSeconds));
-      sweepExpired(revokedHere);
-      revokedHere.set(tokenId, Date.now() + ttl * 1000);
-      try {
-        await redis.set(revokedKey(tokenId), '1', 'EX', ttl);
-      } catch (err) {
-        degrade('revoke', err);
-        pending.set(tokenId, Date.now() + ttl * 1000);
-      }
-    },
-    async isRevoked(tokenId: string) {
-      const here = revokedHere.get(tokenId);
-      if (here !== undefined) {
-        if (here > Date.now()) return true;
-        revokedHere.delete(tokenId);
-      }
-      try {
-        return (await redis.exists(revokedKey(tokenId))) === 1;
-      } catch (err) {
-        degrade('isRevoked', err);
-        return false;
       }
     },
   };
