@@ -15,6 +15,19 @@ export interface PrismaHandle<T> {
   close(): Promise<void>;
 }
 
+/** A bounded pg pool with Ecomify's timeouts; a dropped connection is replaced, never a crash. */
+export function createPool(opts: PrismaClientOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: opts.applicationName,
+  });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /**
  * Creates a Prisma client on the pg driver adapter (no native engine), with its own bounded pool.
  * `Client` is the subgraph's generated PrismaClient class.
@@ -23,15 +36,7 @@ export function createPrismaClient<T extends { $disconnect(): Promise<void> }>(
   Client: new (opts: { adapter: PrismaPg }) => T,
   opts: PrismaClientOptions,
 ): PrismaHandle<T> {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: opts.poolSize ?? 10,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    application_name: opts.applicationName,
-  });
-  // A dropped connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+  const pool = createPool(opts);
   const prisma = new Client({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -6,6 +6,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { createPool } from '../db/client';
 
 /** The non-superuser role tenant queries run as. Cluster-wide, created idempotently by migrations. */
 export const TENANT_ROLE = 'ecomify_tenant';
@@ -167,14 +168,7 @@ export function createTenantClients<Db extends { $disconnect(): Promise<void> }>
   Client: new (opts: { adapter: PrismaPg }) => Db,
   opts: { url: string; poolSize?: number; applicationName?: string; maxClients?: number },
 ): TenantClients<Db> {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: opts.poolSize ?? 10,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    application_name: opts.applicationName ? `${opts.applicationName}-tenant` : undefined,
-  });
-  pool.on('error', () => undefined);
+  const pool = createPool({ ...opts, applicationName: opts.applicationName ? `${opts.applicationName}-tenant` : undefined });
   const max = opts.maxClients ?? 200;
   const clients = new Map<string, Db>();
   return {
