@@ -30,6 +30,45 @@ const PRODUCTS = [
   { id: 'p2', name: 'Hat', storeId: 's2' },
 ];
 
+/** The stores fixture: lists, echoes what the gateway forwarded, and fails in the two ways masking must handle. */
+function storesResolvers() {
+  return {
+    Query: {
+      stores: () => STORES,
+      seen: (_: unknown, __: unknown, ctx: { request: Request }) => ({
+        requestId: ctx.request.headers.get('x-request-id'),
+        correlationId: ctx.request.headers.get('x-correlation-id'),
+        storeId: ctx.request.headers.get('x-store-id'),
+        authorization: ctx.request.headers.get('authorization'),
+        traceparent: ctx.request.headers.get('traceparent'),
+        forwardedFor: ctx.request.headers.get('x-forwarded-for'),
+        userAgent: ctx.request.headers.get('user-agent'),
+      }),
+      boom: () => {
+        throw new Error('connect to postgres://admin:hunter2@10.0.0.5 failed');
+      },
+      missing: () => {
+        throw new GraphQLError('Store s9 does not exist.', {
+          extensions: { code: 'NOT_FOUND', exception: { stacktrace: ['at secret.ts:1'] } },
+        });
+      },
+    },
+    Store: { __resolveReference: (ref: { id: string }) => STORES.find((s) => s.id === ref.id) },
+  };
+}
+
+/** The catalog fixture; `storeProducts` answers Store.products (the entity extension). */
+function catalogResolvers(storeProducts: (s: { id: string }) => unknown[]) {
+  return {
+    Query: { products: (_: unknown, args: { first?: number }) => PRODUCTS.slice(0, args.first ?? PRODUCTS.length) },
+    Product: {
+      store: (p: { storeId: string }) => ({ id: p.storeId }),
+      variants: () => [{ sku: 'A' }, { sku: 'B' }],
+    },
+    Store: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }), products: storeProducts },
+  };
+}
+
 describe('gateway', () => {
   let stores: TestSubgraph;
   let catalog: TestSubgraph;
@@ -37,40 +76,12 @@ describe('gateway', () => {
   let issuer: TestIssuer;
 
   beforeAll(async () => {
-    stores = await startTestSubgraph('stores', STORES_SDL, {
-      Query: {
-        stores: () => STORES,
-        seen: (_: unknown, __: unknown, ctx: { request: Request }) => ({
-          requestId: ctx.request.headers.get('x-request-id'),
-          correlationId: ctx.request.headers.get('x-correlation-id'),
-          storeId: ctx.request.headers.get('x-store-id'),
-          authorization: ctx.request.headers.get('authorization'),
-          traceparent: ctx.request.headers.get('traceparent'),
-          forwardedFor: ctx.request.headers.get('x-forwarded-for'),
-          userAgent: ctx.request.headers.get('user-agent'),
-        }),
-        boom: () => {
-          throw new Error('connect to postgres://admin:hunter2@10.0.0.5 failed');
-        },
-        missing: () => {
-          throw new GraphQLError('Store s9 does not exist.', {
-            extensions: { code: 'NOT_FOUND', exception: { stacktrace: ['at secret.ts:1'] } },
-          });
-        },
-      },
-      Store: { __resolveReference: (ref: { id: string }) => STORES.find((s) => s.id === ref.id) },
-    });
-    catalog = await startTestSubgraph('catalog', CATALOG_SDL, {
-      Query: { products: (_: unknown, args: { first?: number }) => PRODUCTS.slice(0, args.first ?? PRODUCTS.length) },
-      Product: {
-        store: (p: { storeId: string }) => ({ id: p.storeId }),
-        variants: () => [{ sku: 'A' }, { sku: 'B' }],
-      },
-      Store: {
-        __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-        products: (s: { id: string }) => PRODUCTS.filter((p) => p.storeId === s.id),
-      },
-    });
+    stores = await startTestSubgraph('stores', STORES_SDL, storesResolvers());
+    catalog = await startTestSubgraph(
+      'catalog',
+      CATALOG_SDL,
+      catalogResolvers((st) => PRODUCTS.filter((p) => p.storeId === st.id)),
+    );
     issuer = await createTestIssuer();
     gw = await startTestGateway({
       subgraphs: [stores, catalog],
@@ -256,28 +267,12 @@ describe('gateway single-subgraph pass-through', () => {
   const delta = (before: Record<string, number>, key: string) => (gw.app.passthrough!.counts[key] ?? 0) - (before[key] ?? 0);
 
   beforeAll(async () => {
-    stores = await startTestSubgraph('stores', STORES_SDL, {
-      Query: {
-        stores: () => STORES,
-        boom: () => {
-          throw new Error('connect to postgres://admin:hunter2@10.0.0.5 failed');
-        },
-        missing: () => {
-          throw new GraphQLError('Store s9 does not exist.', {
-            extensions: { code: 'NOT_FOUND', exception: { stacktrace: ['at secret.ts:1'] } },
-          });
-        },
-      },
-      Store: { __resolveReference: (ref: { id: string }) => STORES.find((s) => s.id === ref.id) },
-    });
-    catalog = await startTestSubgraph('catalog', CATALOG_SDL, {
-      Query: { products: (_: unknown, args: { first?: number }) => PRODUCTS.slice(0, args.first ?? PRODUCTS.length) },
-      Product: {
-        store: (p: { storeId: string }) => ({ id: p.storeId }),
-        variants: () => [{ sku: 'A' }, { sku: 'B' }],
-      },
-      Store: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }), products: () => [] },
-    });
+    stores = await startTestSubgraph('stores', STORES_SDL, storesResolvers());
+    catalog = await startTestSubgraph(
+      'catalog',
+      CATALOG_SDL,
+      catalogResolvers(() => []),
+    );
     gw = await startTestGateway({ subgraphs: [stores, catalog] });
   });
   afterAll(async () => {
